@@ -1,0 +1,205 @@
+"""Dates in news text: header date lines and event dates inside sentences.
+
+Fast regexes over the month/weekday tables in ``data/lexicon/dates.csv`` handle the
+forms news uses ("Selasa, 27 Mei 2025 | 19:21 WIB", "Selasa (27/5/2025)", "Nov. 14,
+2022", "2025년 5월 27일", "pada 2021", "kemarin", a bare weekday); dateparser is the
+fallback for a header line the regexes miss. Relative forms resolve against the
+article's publication date. Results are ISO strings, possibly partial: ``YYYY-MM-DD``,
+``YYYY-MM``, ``YYYY`` or a range ``A/B``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from .lexicon import Lexicon
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    value: str  # ISO, maybe partial or a range
+    exact: bool  # stated explicitly (not inferred from a weekday / relative word)
+
+
+def _iso(y: int, m: int | None = None, d: int | None = None) -> str | None:
+    try:
+        if d is not None and m is not None:
+            return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+    if m is not None:
+        if not 1 <= m <= 12:
+            return None
+        return f"{y:04d}-{m:02d}"
+    return f"{y:04d}"
+
+
+@lru_cache(maxsize=4)
+def _patterns(lex_id: int, months: tuple[str, ...], weekdays: tuple[str, ...]) -> dict:
+    mon = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
+    wd = "|".join(re.escape(w) for w in sorted(weekdays, key=len, reverse=True))
+    year = r"(?:19|20)\d\d"
+    return {
+        # 29 September - 2 Oktober 2009 / 29 Sept–2 Oct 2009
+        "range_dmy": re.compile(
+            rf"(?<!\d)(\d{{1,2}})\s+({mon})\.?\s*(?:[-–—]|s\.d\.|sampai|hingga|to|until)\s*"
+            rf"(\d{{1,2}})\s+({mon})\.?,?\s+({year})",
+            re.I,
+        ),
+        "range_dd": re.compile(
+            rf"(?<!\d)(\d{{1,2}})\s*[-–—]\s*(\d{{1,2}})\s+({mon})\.?,?\s+({year})", re.I
+        ),
+        "dmy": re.compile(rf"(?<!\d)(\d{{1,2}})\s+({mon})\.?,?\s+({year})(?!\d)", re.I),
+        "mdy": re.compile(rf"\b({mon})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+({year})(?!\d)", re.I),
+        "md": re.compile(rf"\b({mon})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})", re.I),
+        "dm": re.compile(rf"(?<!\d)(\d{{1,2}})\s+({mon})\b(?!\.?,?\s+\d{{4}})", re.I),
+        "my": re.compile(rf"\b({mon})\.?,?\s+({year})(?!\d)", re.I),
+        "numeric": re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)?\d\d)(?![\d/])"),
+        "numeric_dm": re.compile(r"\((\d{1,2})/(\d{1,2})\)"),
+        "iso": re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)"),
+        "ko_full": re.compile(r"((?:19|20)\d\d)년\s*(\d{1,2})월\s*(\d{1,2})일"),
+        "ko_md": re.compile(r"(?<!\d)(\d{1,2})월\s*(\d{1,2})일"),
+        "ko_d": re.compile(r"(?:지난\s*)?(?<![\d월])(\d{1,2})일"),
+        "ko_ym": re.compile(r"((?:19|20)\d\d)년\s*(\d{1,2})월(?!\s*\d)"),
+        "year": re.compile(
+            rf"(?:\b(?:pada|tahun|sejak|since|in|on|sepanjang|awal|akhir)\s+|(?<=\())({year})(?!\d)(?!\s*년)",
+            re.I,
+        ),
+        "ko_year": re.compile(rf"({year})년(?!\s*\d+월)"),
+        "weekday": re.compile(rf"\b(?:on\s+|hari\s+|pada\s+)?({wd})\b", re.I),
+        "ko_weekday": re.compile(r"(월|화|수|목|금|토|일)요일"),
+    }
+
+
+def find_dates(text: str, lex: Lexicon, ref: date | None) -> list[DateMention]:
+    """All date expressions in ``text``, left to right, longest first on overlap."""
+    p = _patterns(id(lex), tuple(lex.months), tuple(lex.weekdays))
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], value: str | None, exact: bool = True) -> None:
+        if value is None:
+            return
+        s, e = m.span()
+        if any(s < te and ts < e for ts, te in taken):
+            return
+        taken.append((s, e))
+        found.append(DateMention(s, e, value, exact))
+
+    mon = lex.months
+    for m in p["range_dd"].finditer(text):
+        y, mo = int(m.group(4)), mon[m.group(3).lower()]
+        a, b = _iso(y, mo, int(m.group(1))), _iso(y, mo, int(m.group(2)))
+        add(m, f"{a}/{b}" if a and b else None)
+    for m in p["range_dmy"].finditer(text):
+        if m.group(5) is None:
+            continue
+        y = int(m.group(5))
+        a = _iso(y, mon[m.group(2).lower()], int(m.group(1)))
+        b = _iso(y, mon[m.group(4).lower()], int(m.group(3)))
+        add(m, f"{a}/{b}" if a and b else None)
+    for m in p["iso"].finditer(text):
+        add(m, _iso(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    for m in p["ko_full"].finditer(text):
+        add(m, _iso(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    for m in p["dmy"].finditer(text):
+        add(m, _iso(int(m.group(3)), mon[m.group(2).lower()], int(m.group(1))))
+    for m in p["mdy"].finditer(text):
+        add(m, _iso(int(m.group(3)), mon[m.group(1).lower()], int(m.group(2))))
+    for m in p["numeric"].finditer(text):
+        y = int(m.group(3))
+        y = y + 2000 if y < 100 else y
+        add(m, _iso(y, int(m.group(2)), int(m.group(1))))
+    for m in p["ko_ym"].finditer(text):
+        add(m, _iso(int(m.group(1)), int(m.group(2))))
+    for m in p["my"].finditer(text):
+        # "May" alone is too ambiguous in English ("may 2025" is rare, "May 2025" fine)
+        if m.group(1) == "may":
+            continue
+        add(m, _iso(int(m.group(2)), mon[m.group(1).lower()]))
+    if ref is not None:
+        for m in p["numeric_dm"].finditer(text):
+            add(m, _iso(ref.year, int(m.group(2)), int(m.group(1))))
+        for m in p["md"].finditer(text):
+            if m.group(1).lower() == "may" and m.group(1) != "May":
+                continue
+            add(m, _nearest_past(ref, mon[m.group(1).lower()], int(m.group(2))))
+        for m in p["dm"].finditer(text):
+            add(m, _nearest_past(ref, mon[m.group(2).lower()], int(m.group(1))))
+        for m in p["ko_md"].finditer(text):
+            add(m, _nearest_past(ref, int(m.group(1)), int(m.group(2))))
+        for m in p["ko_d"].finditer(text):
+            add(m, _day_of_month(ref, int(m.group(1))))
+    for m in p["year"].finditer(text):
+        add(m, m.group(1))
+    for m in p["ko_year"].finditer(text):
+        add(m, m.group(1))
+    if ref is not None:
+        for word, delta in lex.relative.items():
+            for m in re.finditer(rf"(?<![\w]){re.escape(word)}(?![\w])", text, re.I):
+                add(m, (ref + timedelta(days=delta)).isoformat(), exact=False)
+        for m in p["weekday"].finditer(text):
+            add(m, _last_weekday(ref, lex.weekdays[m.group(1).lower()]), exact=False)
+        for m in p["ko_weekday"].finditer(text):
+            add(m, _last_weekday(ref, "월화수목금토일".index(m.group(1))), exact=False)
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def _nearest_past(ref: date, month: int, day: int) -> str | None:
+    """A day-month without year: the latest such date not after the reference (+2 days)."""
+    for year in (ref.year, ref.year - 1):
+        v = _iso(year, month, day)
+        if v and date.fromisoformat(v) <= ref + timedelta(days=2):
+            return v
+    return None
+
+
+def _day_of_month(ref: date, day: int) -> str | None:
+    """Korean '27일': the 27th of the reference month, or of the month before if in the future."""
+    v = _iso(ref.year, ref.month, day)
+    if v and date.fromisoformat(v) <= ref + timedelta(days=2):
+        return v
+    prev = ref.replace(day=1) - timedelta(days=1)
+    return _iso(prev.year, prev.month, day)
+
+
+def _last_weekday(ref: date, weekday: int) -> str:
+    """A bare weekday in a report: the latest such day on or before the reference date."""
+    delta = (ref.weekday() - weekday) % 7
+    return (ref - timedelta(days=delta)).isoformat()
+
+
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})\s*(WIB|WITA|WIT|KST)?")
+
+
+def parse_header_date(line: str, lex: Lexicon) -> tuple[str, str | None] | None:
+    """Publication date from a byline/date line: (ISO date, ISO datetime or None)."""
+    dates = [d for d in find_dates(line, lex, None) if d.exact and len(d.value) == 10]
+    if not dates:
+        return _dateparser_fallback(line)
+    day = dates[0].value
+    tm = _TIME.search(line[dates[0].end :])
+    if tm and int(tm.group(1)) < 24:
+        tz = lex.timezones.get(tm.group(3) or "", "")
+        return day, f"{day}T{int(tm.group(1)):02d}:{tm.group(2)}:00{tz}"
+    return day, None
+
+
+def _dateparser_fallback(line: str) -> tuple[str, str | None] | None:
+    if not re.search(r"\d", line) or len(line) > 120:
+        return None
+    import dateparser  # slow import; only for lines the regexes cannot read
+
+    parsed = dateparser.parse(
+        line,
+        settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": True},
+    )
+    if parsed is None:
+        return None
+    return parsed.date().isoformat(), None

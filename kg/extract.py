@@ -1,0 +1,964 @@
+"""Rule-based extraction: article text → entities, posts, events, agreements, relations.
+
+The rules are general patterns over the lexicons in ``data/lexicon`` and the gazetteer in
+``data/gazetteer``: titles before or after names, organisation head words, parenthetical
+acronyms, trigger words for events and agreements, locative prepositions, date
+expressions. Every statement keeps the sentence it came from, the rule's name and a
+confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .dates import find_dates
+from .lexicon import HANGUL, Lexicon, load_lexicon
+from .model import Agreement, Article, Entity, Event, Evidence, Extraction, Post, Relation
+from .resolve import resolve_mentions
+
+# --------------------------------------------------------------------------- text layout
+
+_ABBREV = re.compile(
+    r"(?:\b(?:Co|Ltd|Corp|Inc|Dr|Mr|Mrs|Ms|Prof|St|Jl|No|Pj|Plt|Plh|Kab|Prov|vs|Jr|Sr|Gov|"
+    r"Rep|Sen|Gen|Lt|Col|Capt|Adm|Drs|Ir|H|Hj|S|M|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|"
+    r"Nov|Dec|Agt|Okt|Des|etc|U\.S|U\.K|dkk|dll|dsb|tsb|yth)|\b[A-Z])\.$"
+)
+_SENT_END = re.compile(r"[.!?。]+[\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9\uac00-\ud7a3])|[.!?。]+[\"'”’)]*$")
+_BYLINE_LINE = re.compile(
+    r"^[ \t\u00a0]*(?:[•·*\-][ \t\u00a0]*)?(?:Oleh|By|Penulis|Reporter|Pewarta|Editor|"
+    r"Redaktur|Writer|Foto|Photo|Sumber|Source|URL|Baca juga|Read more|Copyright|©)\b.*$",
+    re.I | re.M,
+)
+_CREDIT = re.compile(r"\b(?:Redaktur|Editor|Pewarta|Reporter)\s*:\s*[^\n|]*")
+_DATELINE = re.compile(
+    r"^[ \t\u00a0]*[A-Z][A-Za-z .]{1,25}(?:,\s*[A-Za-z][\w.]*(?:\s+[\w.]+){0,2}"
+    r"(?:\s*\([^)\n]{1,30}\))?|\s*\([^)\n]{1,30}\))\s*[-–—]{1,2}\s",
+    re.M,
+)
+_DATELINE_UPPER = re.compile(r"^[ \t\u00a0]*[A-Z][A-Z .]{2,25},[^\n]{0,40}?[-–—]{1,2}\s", re.M)
+_RELATED = re.compile(
+    r"^[ \t\u00a0]*(?:Berita Terkait|Baca Juga|Artikel Terkait|Related News|Related Articles|"
+    r"Read Also|관련기사)\b.*$",
+    re.I | re.M,
+)
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    related: bool  # in a "related news" list at the bottom
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with offsets; line breaks end sentences too (headlines, list items)."""
+    related_from = len(text)
+    m = _RELATED.search(text)
+    if m:
+        related_from = m.start()
+    out: list[Sentence] = []
+    para = 0
+    pos = 0
+    for block in re.split(r"(\n)", text):
+        if block == "\n":
+            pos += 1
+            continue
+        if not block.strip():
+            para += 1
+            pos += len(block)
+            continue
+        start = pos
+        i = 0
+        for end_m in _SENT_END.finditer(block):
+            cut = end_m.end()
+            if _ABBREV.search(block[i : end_m.start() + 1]):
+                continue
+            seg = block[i:cut]
+            if seg.strip():
+                s = start + i + (len(seg) - len(seg.lstrip()))
+                e = start + cut - (len(seg) - len(seg.rstrip()))
+                out.append(Sentence(s, e, text[s:e], para, s >= related_from))
+            i = cut
+        seg = block[i:]
+        if seg.strip():
+            s = start + i + (len(seg) - len(seg.lstrip()))
+            e = start + len(block) - (len(seg) - len(seg.rstrip()))
+            out.append(Sentence(s, e, text[s:e], para, s >= related_from))
+        pos += len(block)
+        para += 1
+    return out
+
+
+def excluded_spans(text: str) -> list[tuple[int, int]]:
+    """Bylines, credits and datelines: never a source of entities."""
+    spans = [m.span() for m in _BYLINE_LINE.finditer(text)]
+    spans += [m.span() for m in _CREDIT.finditer(text)]
+    spans += [m.span() for m in _DATELINE.finditer(text)]
+    spans += [m.span() for m in _DATELINE_UPPER.finditer(text)]
+    return spans
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    type: str
+    key: str | None = None  # gazetteer key
+    country: str | None = None
+    rule: str = ""
+    confidence: float = 0.8
+    aliases: list[str] = field(default_factory=list)  # extra surface forms (acronyms)
+    name: str | None = None  # preferred name when it differs from the text
+
+    def overlaps(self, other: Mention) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+_TOKEN = r"(?:[A-Z][a-z]*\.(?:[A-Z]\.)*|[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*)"
+_NAME = re.compile(rf"{_TOKEN}(?:[ \u00a0]+{_TOKEN}){{0,3}}")
+_CAP_SEQ = re.compile(
+    r"(?:[A-Z][\w&'’.]*(?:-[\w]+)*|&)(?:[ \u00a0]+(?:[A-Z0-9][\w&'’.]*(?:-[\w]+)*|&|dan|and|of|"
+    r"for|untuk|di|in|to|de|du|del)(?=[ \u00a0]+[A-Z&]|[ \u00a0]*$|[^\w]))*"
+)
+_SPEECH_AFTER = re.compile(
+    r"\b(?:said|says|told|added|explained|noted|stressed|mengatakan|menyampaikan|menjelaskan|"
+    r"mengungkapkan|menegaskan|menuturkan|menambahkan|mengapresiasi|menyambut)\b"
+)
+_SPEECH_BEFORE = re.compile(r"\b(?:kata|ujar|ucap|tutur|jelas|said|according to|menurut)\s+$", re.I)
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+$|\b(?:Pak|Bapak|Ibu|Bu)\s+$")
+_EXTRA_STOP = frozenset(
+    "Meanwhile However Also Earlier Later Besides Under According Both Each Other Several Many "
+    "Two Three Four Five During Following Through Among Despite Since Following Apart "
+    "Sebelum Setelah Usai Seusai Melalui Terkait Pihaknya Kedua Para Beberapa Sejumlah "
+    "Selasa Rabu Kamis Jumat Sabtu Minggu Senin".split()
+)
+_ORG_CONTINUATION = re.compile(r"^(?:[ \u00a0]+(?:of|for|di|in|to|untuk)[ \u00a0]+" + _TOKEN + ")")
+
+
+def _is_stop(lex: Lexicon, token: str) -> bool:
+    return token in lex.stopwords or token in _EXTRA_STOP
+
+
+class _Finder:
+    """Collects candidate mentions for one article."""
+
+    def __init__(self, text: str, lex: Lexicon, excluded: list[tuple[int, int]]):
+        self.text = text
+        self.lex = lex
+        self.excluded = excluded
+        self.items: list[Mention] = []
+        self.gaz: list[Mention] = []
+
+    def allowed(self, s: int, e: int) -> bool:
+        return not any(s < xe and xs < e for xs, xe in self.excluded)
+
+    def add(self, m: Mention) -> None:
+        if self.allowed(m.start, m.end) and m.text.strip():
+            self.items.append(m)
+
+    # gazetteer -----------------------------------------------------------
+    def gazetteer(self) -> None:
+        lex = self.lex
+        for rx in (lex.gaz_regex, lex.hangul_regex):
+            if rx is None:
+                continue
+            for m in rx.finditer(self.text):
+                keys = lex.surface_index.get(m.group(0), [])
+                if len(keys) != 1:
+                    continue  # ambiguous surface: leave it to context rules
+                entry = lex.entries[keys[0]]
+                mm = Mention(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    entry.type,
+                    key=entry.key,
+                    country=entry.country,
+                    rule="gazetteer",
+                    confidence=0.95,
+                )
+                self.gaz.append(mm)
+                self.add(mm)
+
+    def gaz_at(self, pos: int) -> Mention | None:
+        for g in self.gaz:
+            if g.start == pos:
+                return g
+        return None
+
+    # organisations by head word -----------------------------------------
+    def organisations(self) -> None:
+        text = self.text
+        for etype, _lang, position, word in self.lex.org_heads:
+            if HANGUL.search(word):
+                continue
+            w = re.escape(word)
+            if position == "prefix":
+                rx = re.compile(rf"(?<![\w-]){w}(?=[ \u00a0]+[A-Z(])")
+                for m in rx.finditer(text):
+                    tail = _CAP_SEQ.match(text, m.end() + 1)
+                    if not tail:
+                        continue
+                    end = tail.end()
+                    self._org(m.start(), end, etype, f"org-head:{word}")
+            else:
+                rx = re.compile(rf"(?<![\w]){w}(?![\w])")
+                for m in rx.finditer(text):
+                    start = self._extend_left(m.start())
+                    if start == m.start() and not word[0].isupper():
+                        continue
+                    if start == m.start() and " " not in word:
+                        continue  # a bare head word ("Group", "Agency") is not a name
+                    end = m.end()
+                    cont = _ORG_CONTINUATION.match(text, end)
+                    if cont and etype in ("Organization", "GovernmentOrganization"):
+                        end = cont.end()
+                        more = _CAP_SEQ.match(text, end + 1)
+                        if more and text[end] == " ":
+                            end = more.end()
+                    self._org(start, end, etype, f"org-head:{word}")
+
+    def _extend_left(self, pos: int) -> int:
+        """Start of the run of capitalised words before ``pos`` (same line)."""
+        text = self.text
+        start = pos
+        while True:
+            m = re.search(r"([A-Z0-9][\w&'’.]*(?:-[\w]+)*|&|of|and|dan)[ \u00a0]+$", text[max(0, start - 60) : start])
+            if not m:
+                break
+            tok = m.group(1)
+            if tok.endswith(("'s", "’s")) or _is_stop(self.lex, tok.rstrip(".")):
+                break
+            start = start - len(m.group(0))
+        # connecting words cannot start a name
+        while True:
+            m2 = re.match(r"(?:of|and|dan|&)[ \u00a0]+", text[start:pos])
+            if not m2:
+                break
+            start += m2.end()
+        return start
+
+    def _org(self, start: int, end: int, etype: str, rule: str) -> None:
+        text = self.text
+        raw = text[start:end].rstrip(" ,.")
+        end = start + len(raw)
+        # drop trailing connectors and trailing locative phrases with lowercase words
+        raw2 = re.sub(r"[ \u00a0]+(?:dan|and|of|for|untuk|di|in|to|&)$", "", raw)
+        end = start + len(raw2)
+        raw = raw2
+        if len(raw.split()) < 2 and etype != "Company":
+            return
+        name = raw
+        aliases: list[str] = []
+        # "Kawasan Industri Terpadu (KIT) Batang" -> name without the parenthesis, alias "KIT Batang"
+        paren = re.search(r"[ \u00a0]*\(([A-Z][\w&.-]{1,12})\)[ \u00a0]*", raw)
+        if paren:
+            before, after = raw[: paren.start()], raw[paren.end() :]
+            if after:
+                name = f"{before} {after}"
+                aliases.append(f"{paren.group(1)} {after}")
+            else:
+                name = before
+                aliases.append(paren.group(1))
+        country = None
+        for g in self.gaz:
+            if start <= g.start and g.end <= end and g.country:
+                country = g.country
+                break
+        self.add(
+            Mention(start, end, raw, etype, rule=rule, confidence=0.7, country=country,
+                    aliases=aliases, name=name)
+        )
+
+    # acronyms in parentheses after a name ---------------------------------
+    def acronyms(self) -> None:
+        for m in re.finditer(r"\(([A-Z][A-Za-z&.-]{1,11})\)", self.text):
+            acr = m.group(1)
+            if not re.search(r"[A-Z].*[A-Z]", acr):
+                continue
+            before = [x for x in self.items if x.end <= m.start() and m.start() - x.end <= 2]
+            if before:
+                host = max(before, key=lambda x: x.end - x.start)
+                if acr not in host.aliases and host.type != "Person":
+                    host.aliases.append(acr)
+                    host.end = max(host.end, host.end)
+            else:
+                continue
+            # later bare uses of the acronym are mentions of the same thing
+            for u in re.finditer(rf"(?<![\w-]){re.escape(acr)}(?![\w-])", self.text):
+                if u.start() == m.start() + 1:
+                    continue
+                self.add(
+                    Mention(u.start(), u.end(), acr, host.type, key=host.key,
+                            country=host.country, rule="acronym", confidence=0.8,
+                            name=host.name or host.text)
+                )
+
+    # programmes in quotes -------------------------------------------------
+    def programmes(self) -> None:
+        rx = re.compile(
+            r"\b(?:program|programme|gerakan|kebijakan|policy|campaign|kampanye)\s+"
+            r"[\"“”']([A-Z][^\"“”'\n]{2,60})[\"“”']",
+            re.I,
+        )
+        for m in rx.finditer(self.text):
+            self.add(Mention(m.start(1), m.end(1), m.group(1), "Program", rule="programme-quoted",
+                             confidence=0.75))
+
+    # persons without titles --------------------------------------------------
+    def persons(self) -> None:
+        text = self.text
+        sur = "|".join(sorted(self.lex.korean_surnames, key=len, reverse=True))
+        rx = re.compile(
+            rf"(?<![\w-])({sur})[ \u00a0]+([A-Z][a-z]+(?:-[a-z]+)?)(?:[ \u00a0]+([A-Z][a-z]+))?(?![\w-])"
+        )
+        for m in rx.finditer(text):
+            given = [g for g in (m.group(2), m.group(3)) if g]
+            if any(_is_stop(self.lex, g) or self.lex.surface_index.get(g) for g in given):
+                given = given[:1]
+                if _is_stop(self.lex, given[0]) or self.lex.surface_index.get(given[0]):
+                    continue
+            end = m.start(2) + len(" ".join(given)) if len(given) == 1 else m.end()
+            if len(given) == 1 and "-" not in given[0] and not self._name_context(m.start(), end):
+                # "Kim Min" is fine, but a two-token "Park Hotel" is not: need context
+                if not re.match(r"[A-Z][a-z]{1,5}$", given[0]):
+                    continue
+            self.add(Mention(m.start(), end, text[m.start():end], "Person", country="KR",
+                             rule="korean-name", confidence=0.75))
+        # Western order with a hyphenated given name: "Hong-Koo Kim"
+        rx2 = re.compile(rf"(?<![\w-])([A-Z][a-z]+-[A-Za-z][a-z]+)[ \u00a0]+({sur})(?![\w-])")
+        for m in rx2.finditer(text):
+            self.add(Mention(m.start(), m.end(), m.group(0), "Person", country="KR",
+                             rule="korean-name", confidence=0.7))
+        # names before speech verbs / after "kata", honorifics
+        for m in _NAME.finditer(text):
+            toks = m.group(0).split()
+            while toks and _is_stop(self.lex, toks[0].rstrip(".")):
+                toks = toks[1:]
+            if not toks:
+                continue
+            start = m.end() - len(" ".join(toks)) if toks != m.group(0).split() else m.start()
+            span_text = text[start:m.end()]
+            if any(_is_stop(self.lex, t) for t in toks) or self.lex.surface_index.get(span_text):
+                continue
+            after = text[m.end(): m.end() + 40]
+            before = text[max(0, start - 30): start]
+            ok = False
+            if re.match(r",?[ \u00a0]+", after) and _SPEECH_AFTER.match(after.lstrip(", \u00a0")):
+                ok = True
+            if _SPEECH_BEFORE.search(before) or _HONORIFIC.search(before):
+                ok = True
+            if ok:
+                self.add(Mention(start, m.end(), span_text, "Person", rule="speech-or-honorific",
+                                 confidence=0.6))
+
+    def _name_context(self, start: int, end: int) -> bool:
+        before = self.text[max(0, start - 40): start]
+        after = self.text[end: end + 40]
+        return bool(
+            self.lex.role_regex.search(before[-25:])
+            or _SPEECH_BEFORE.search(before)
+            or _SPEECH_AFTER.match(after.lstrip(", "))
+        )
+
+
+# --------------------------------------------------------------------------- titles and posts
+
+
+@dataclass
+class TitleHit:
+    person: Mention
+    role_surface: str
+    role_key: str
+    role_en: str
+    scope: str
+    org: Mention | None
+    modifier: str | None
+    sentence: Sentence | None = None
+    rule: str = "title"
+
+
+def _select(mentions: list[Mention]) -> list[Mention]:
+    """Non-overlapping mentions, longest first; gazetteer wins ties."""
+    rank = {"gazetteer": 0, "acronym": 2}
+    chosen: list[Mention] = []
+    for m in sorted(
+        mentions,
+        key=lambda x: (-(x.end - x.start), rank.get(x.rule, 1), x.start),
+    ):
+        if not any(m.overlaps(c) for c in chosen):
+            chosen.append(m)
+    chosen.sort(key=lambda x: x.start)
+    return chosen
+
+
+def _find_titles(text: str, lex: Lexicon, finder: _Finder, base: list[Mention]) -> list[TitleHit]:
+    """Role title patterns: 'Gubernur DKI Jakarta Pramono Anung', 'Jakarta Governor X',
+    'X, Gubernur DKI Jakarta', 'Governor X of Y', and Korean '김태흠 충남도지사'."""
+    hits: list[TitleHit] = []
+    by_start = {m.start: m for m in base if m.type != "Person"}
+
+    def org_at(pos: int) -> Mention | None:
+        m = re.match(r"[ \u00a0]*", text[pos:])
+        p = pos + (m.end() if m else 0)
+        return by_start.get(p)
+
+    def name_at(pos: int) -> tuple[int, int] | None:
+        m = re.match(r"[ \u00a0]*,?[ \u00a0]*", text[pos:])
+        p = pos + (m.end() if m else 0)
+        nm = _NAME.match(text, p)
+        if not nm:
+            return None
+        toks = nm.group(0).split()
+        keep: list[str] = []
+        cursor = p
+        for t in toks:
+            tpos = text.index(t, cursor)
+            if _is_stop(lex, t.rstrip(".,")) or tpos in by_start or lex.surface_index.get(t):
+                break
+            if lex.role_regex.match(text, tpos):
+                break
+            keep.append(t)
+            cursor = tpos + len(t)
+        if not keep:
+            return None
+        end = cursor
+        if text[end - 1] == "." and not re.search(r"(?:^|\s|\.)[A-Z]\.$", text[p:end]):
+            end -= 1
+        return p, end
+
+    for rm in lex.role_regex.finditer(text):
+        if not finder.allowed(rm.start(), rm.end()):
+            continue
+        role = lex.roles[rm.group(0)]
+        before = text[max(0, rm.start() - 30): rm.start()]
+        modifier = None
+        mod = re.search(r"(\S+)[ \u00a0]+$", before)
+        if mod and mod.group(1) in lex.modifiers:
+            modifier = lex.modifiers[mod.group(1)]
+        # T2: "<Org/Demonym> Governor Name"
+        pre_org = None
+        for m in base:
+            if m.type != "Person" and 0 <= rm.start() - m.end <= 1:
+                pre_org = m
+        pos = rm.end()
+        org = None
+        orgs_after: list[Mention] = []
+        # T1: Role [Org ...] [,] Name
+        while True:
+            o = org_at(pos)
+            if o is None:
+                link = re.match(r"[ \u00a0]+(?:untuk|for|to|di|in)(?=[ \u00a0])", text[pos:])
+                if link and orgs_after:
+                    o2 = org_at(pos + link.end())
+                    if o2 is not None:
+                        pos = o2.end
+                        continue
+                dm = re.match(r"[ \u00a0]+(RI|Korsel|Korea Selatan|Indonesia|Korea)\b", text[pos:])
+                if dm and not orgs_after:
+                    pos += dm.end()
+                    orgs_after.append(
+                        Mention(pos - len(dm.group(1)), pos, dm.group(1), "Country",
+                                key=f"country/{lex.demonyms.get(dm.group(1), 'ID')}",
+                                country=lex.demonyms.get(dm.group(1)), rule="demonym")
+                    )
+                    continue
+                break
+            orgs_after.append(o)
+            pos = o.end
+        if orgs_after:
+            org = orgs_after[0]
+        nm = name_at(pos)
+        person_span = None
+        rule = "title-before-name"
+        if nm:
+            person_span = nm
+            # T4: "Governor Kim Tae-heum of South Chungcheong Province"
+            if org is None:
+                of = re.match(r"[ \u00a0]+(?:of|dari)[ \u00a0]+", text[nm[1]:])
+                if of:
+                    org = org_at(nm[1] + of.end() - 1) or by_start.get(nm[1] + of.end())
+            if org is None and pre_org is not None:
+                org = pre_org
+                rule = "org-title-name"
+        else:
+            # T3 apposition: "Pramono Anung, Gubernur DKI Jakarta"
+            app = re.search(r"(" + _NAME.pattern + r"),[ \u00a0]*(?:the[ \u00a0]+)?$", text[max(0, rm.start() - 60): rm.start()])
+            if app and org is not None:
+                s = max(0, rm.start() - 60) + app.start(1)
+                e = s + len(app.group(1))
+                toks = app.group(1).split()
+                if toks and not any(_is_stop(lex, t) for t in toks) and s not in by_start:
+                    person_span = (s, e)
+                    rule = "name-comma-title"
+        if person_span is None:
+            continue
+        s, e = person_span
+        if not finder.allowed(s, e):
+            continue
+        pm = Mention(s, e, text[s:e], "Person", rule=rule, confidence=0.85)
+        hits.append(TitleHit(pm, rm.group(0), role.role, role.role_en, role.scope, org, modifier,
+                             rule=rule))
+    # lowercase English appositions: "Kim Tae-heum, governor of South Chungcheong Province"
+    for m in re.finditer(
+        r"(" + _NAME.pattern + r"),[ \u00a0]+(?:the[ \u00a0]+)?(?:(acting|former|deputy|vice)[ \u00a0]+)?"
+        r"(governor|mayor|minister|ambassador|president|chairman|chief executive|head|rector|regent)"
+        r"[ \u00a0]+(?:of|for|to)[ \u00a0]+(?:the[ \u00a0]+)?",
+        text,
+    ):
+        org = by_start.get(m.end())
+        if org is None:
+            continue
+        role = lex.roles.get(m.group(3).title()) or lex.roles.get(m.group(3).capitalize())
+        if role is None:
+            continue
+        toks = m.group(1).split()
+        if any(_is_stop(lex, t) for t in toks):
+            continue
+        pm = Mention(m.start(1), m.end(1), m.group(1), "Person", rule="name-comma-role-of",
+                     confidence=0.8)
+        hits.append(TitleHit(pm, m.group(3), role.role, role.role_en, role.scope, org,
+                             m.group(2), rule="name-comma-role-of"))
+    # Korean: "김태흠 충남도지사", "박보생 김천시장", "조현 외교부 장관"
+    ko_roles = sorted((r for r in lex.roles if HANGUL.search(r)), key=len, reverse=True)
+    if ko_roles:
+        rx = re.compile(
+            r"([\uac00-\ud7a3]{2,4})[ \u00a0]+([\uac00-\ud7a3]{1,12}?)[ \u00a0]?("
+            + "|".join(map(re.escape, ko_roles)) + r")(?![\uac00-\ud7a3]{2})"
+        )
+        for m in rx.finditer(text):
+            org_text = m.group(2)
+            org = None
+            for g in finder.gaz:
+                if g.start >= m.start(2) and g.start < m.end(2) + 1:
+                    org = g
+                    break
+            if org is None and org_text:
+                keys = lex.surface_index.get(org_text) or lex.surface_index.get(org_text + "시") or (
+                    lex.surface_index.get(org_text + "도")
+                )
+                if keys and len(keys) == 1:
+                    e = lex.entries[keys[0]]
+                    org = Mention(m.start(2), m.end(2), org_text, e.type, key=e.key,
+                                  country=e.country, rule="gazetteer")
+            role = lex.roles[m.group(3)]
+            pm = Mention(m.start(1), m.end(1), m.group(1), "Person", rule="korean-title",
+                         confidence=0.8, country=org.country if org else None)
+            hits.append(TitleHit(pm, m.group(3), role.role, role.role_en, role.scope, org, None,
+                                 rule="korean-title"))
+    return hits
+
+
+# --------------------------------------------------------------------------- the extractor
+
+_COOP_CUE = re.compile(
+    r"kerja ?sama|bekerja ?sama|kolaborasi|kemitraan|hubungan|bilateral|cooperation|cooperate|"
+    r"partnership|partners?\b|relations|ties|sister|kembar|bersaudara|협력|교류|자매|우호",
+    re.I,
+)
+_LOCATIVE = re.compile(r"(?:\bdi|\bin|\bat|\bke|\bto|\bfrom|\bdari)[ \u00a0]+(?:the[ \u00a0]+)?$", re.I)
+_BETWEEN = re.compile(r"\b(?:antara|between)\b", re.I)
+_PLACE_TYPES = ("Facility", "City", "Province", "Country")
+
+
+@dataclass
+class _SentInfo:
+    sent: Sentence
+    mentions: list[Mention]
+    dates: list
+
+
+def _evidence(s: Sentence, rule: str, conf: float) -> Evidence:
+    return Evidence(s.start, s.end, s.text, rule, conf)
+
+
+def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
+    """Extract everything from one article."""
+    lex = lex or load_lexicon()
+    text = article.text
+    excluded = excluded_spans(text)
+    sentences = split_sentences(text)
+    finder = _Finder(text, lex, excluded)
+    finder.gazetteer()
+    finder.organisations()
+    finder.programmes()
+    finder.persons()
+    pre = _select(list(finder.items))
+    finder.items = pre
+    finder.acronyms()
+    base = _select(finder.items)
+    titles = _find_titles(text, lex, finder, base)
+    for t in titles:
+        finder.items.append(t.person)
+        if t.org is not None and t.org.rule == "demonym":
+            finder.items.append(t.org)
+    mentions = _select(finder.items)
+    # a title's person wins over any other reading of the same span
+    entities, key_of = resolve_mentions(mentions, lex, article)
+    ref = _ref_date(article)
+
+    def sent_of(pos: int) -> Sentence | None:
+        for s in sentences:
+            if s.start <= pos < s.end:
+                return s
+        return None
+
+    ex = Extraction(article=article, entities=entities)
+
+    # posts -----------------------------------------------------------------
+    seen_posts: dict[tuple, Post] = {}
+    for t in titles:
+        pkey = key_of.get((t.person.start, t.person.end))
+        if pkey is None:
+            continue
+        okey = None
+        if t.org is not None:
+            okey = key_of.get((t.org.start, t.org.end)) or t.org.key
+        if okey is None and t.scope == "country":
+            okey = _implied_country(t, ex, lex, article)
+        if okey is None or okey not in entities:
+            continue
+        s = sent_of(t.person.start)
+        ev = [_evidence(s, t.rule, 0.85)] if s else []
+        k = (pkey, t.role_key, okey)
+        if k in seen_posts:
+            seen_posts[k].evidence.extend(ev)
+            continue
+        post = Post(pkey, t.role_surface, t.role_key, t.role_en, okey, t.modifier, ev)
+        seen_posts[k] = post
+        ex.posts.append(post)
+        person = entities[pkey]
+        org_country = entities[okey].country
+        if person.country is None and org_country:
+            person.country = org_country
+
+    # per-sentence view -------------------------------------------------------
+    infos: list[_SentInfo] = []
+    for s in sentences:
+        ms = [m for m in mentions if s.start <= m.start < s.end and (m.start, m.end) in key_of]
+        infos.append(_SentInfo(s, ms, find_dates(s.text, lex, ref)))
+
+    _events(ex, infos, lex, key_of, ref)
+    _cooperation(ex, infos, lex, key_of)
+    _affiliations(ex, lex)
+    return ex
+
+
+def _ref_date(article: Article) -> date | None:
+    if article.published and len(article.published) == 10:
+        try:
+            return date.fromisoformat(article.published)
+        except ValueError:
+            return None
+    return None
+
+
+def _implied_country(t: TitleHit, ex: Extraction, lex: Lexicon, article: Article) -> str | None:
+    """'Menteri Luar Negeri Sugiono': the post's organisation is the country."""
+    before = article.text[max(0, t.person.start - 60): t.person.start]
+    for word, iso in sorted(lex.demonyms.items(), key=lambda kv: -len(kv[0])):
+        if re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", before):
+            return _ensure_country(ex, lex, iso)
+    if t.rule == "korean-name" or re.match(
+        rf"(?:{'|'.join(lex.korean_surnames)})\b", t.person.text
+    ):
+        return _ensure_country(ex, lex, "KR")
+    lang_country = {"id": "ID", "ko": "KR"}.get(article.lang or "")
+    if lang_country:
+        return _ensure_country(ex, lex, lang_country)
+    return None
+
+
+def _ensure_country(ex: Extraction, lex: Lexicon, iso: str) -> str | None:
+    key = f"country/{iso}"
+    if key in ex.entities:
+        return key
+    return None
+
+
+def _key(m: Mention, key_of: dict) -> str | None:
+    return key_of.get((m.start, m.end))
+
+
+def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, ref) -> None:
+    ents = ex.entities
+    events: list[Event] = []
+    for info in infos:
+        s = info.sent
+        if s.related:
+            continue
+        hits = []
+        for etype, _lang, rx, conf in lex.event_triggers:
+            m = rx.search(s.text)
+            if m:
+                hits.append((etype, m.start(), conf))
+        if not hits:
+            continue
+        agr_type = None
+        agr_pos = len(s.text)
+        order = ["LoI", "MoU", "SisterCity", "JointDeclaration", "Agreement"]
+        for atype, rx in lex.agreement_triggers:
+            m = rx.search(s.text)
+            if m and (agr_type is None or order.index(atype) < order.index(agr_type)):
+                agr_type, agr_pos = atype, m.start()
+        types = {h[0] for h in hits}
+        if "Signing" in types:
+            etype = "Signing"
+        elif "Opening" in types:
+            etype = "Opening"
+        elif "Visit" in types:
+            etype = "Visit"
+        elif "Meeting" in types:
+            etype = "Meeting"
+        else:
+            etype = hits[0][0]
+        conf = max(h[2] for h in hits if h[0] == etype)
+        keyed = [(m, _key(m, key_of)) for m in info.mentions]
+        keyed = [(m, k) for m, k in keyed if k in ents]
+        # location: a place right after a locative preposition
+        location = None
+        for m, k in keyed:
+            if ents[k].type in _PLACE_TYPES and _LOCATIVE.search(s.text[: m.start - s.start]):
+                location = k
+                break
+            if ents[k].type in _PLACE_TYPES and s.text[m.end - s.start: m.end - s.start + 2] == "에서":
+                location = k
+                break
+        persons = [k for m, k in keyed if ents[k].type == "Person"]
+        actors = [
+            k for m, k in keyed
+            if ents[k].type not in ("Person", "Facility", "Program") and k != location
+        ]
+        actors = _most_specific(actors, ents, ex)
+        participants = list(dict.fromkeys(persons))
+        if etype == "Opening":
+            participants = list(dict.fromkeys(persons + [
+                k for k in actors if ents[k].type in ("Company", "GovernmentOrganization", "Organization")
+            ]))
+        if not participants:
+            participants = [k for k in actors if ents[k].type != "Country" or etype == "Signing"]
+            participants = list(dict.fromkeys(participants))
+        if etype in ("Meeting", "Visit") and not persons:
+            continue  # a meeting/visit needs a named person to be worth stating
+        if not participants:
+            continue
+        date_v = None
+        for d in info.dates:
+            date_v = d.value
+            break
+        ev = Event(etype, date_v, location, participants,
+                   evidence=[_evidence(s, f"trigger:{etype}", conf)])
+        if etype == "Signing":
+            parties = _parties(s, keyed, ents, ex, persons)
+            if len(parties) >= 2:
+                ev.agreement = Agreement(agr_type or "Agreement", parties, [],
+                                         signatories=list(persons))
+            elif agr_type is None:
+                ev.type = "Signing"
+        elif agr_type is not None and etype in ("Meeting", "Visit") and agr_pos < len(s.text):
+            pass
+        events.append(ev)
+    merged = _merge_events(events)
+    _assign_sectors(merged, infos, lex)
+    ex.events = merged
+    # opening of an office: organisation located in the place since the date
+    for ev in merged:
+        if ev.type == "Opening" and ev.location:
+            for p in ev.participants:
+                if ents[p].type in ("GovernmentOrganization", "Organization", "Company"):
+                    ex.relations.append(
+                        Relation("located_in", p, ev.location, ev.date, list(ev.evidence))
+                    )
+
+
+def _most_specific(keys: list[str], ents: dict[str, Entity], ex: Extraction) -> list[str]:
+    """Drop a country when a region, city or body of that country is also named."""
+    out = []
+    for k in keys:
+        e = ents[k]
+        if e.type == "Country" and any(
+            ents[o].country == e.country and ents[o].type != "Country" and ents[o].type != "Person"
+            for o in keys
+        ):
+            continue
+        out.append(k)
+    return list(dict.fromkeys(out))
+
+
+def _parties(s: Sentence, keyed: list, ents: dict, ex: Extraction, persons: list[str]) -> list[str]:
+    cands = [k for m, k in keyed if ents[k].type not in ("Person", "Facility", "Program")]
+    cands = _most_specific(cands, ents, ex)
+    # signatories' organisations
+    post_orgs = []
+    for p in persons:
+        for post in ex.posts:
+            if post.person == p and post.organization and post.organization not in post_orgs:
+                post_orgs.append(post.organization)
+    if len(post_orgs) >= 2:
+        return post_orgs
+    bm = _BETWEEN.search(s.text)
+    if bm:
+        after = [k for m, k in keyed if m.start - s.start > bm.start() and k in cands]
+        if len(after) >= 2:
+            return list(dict.fromkeys(after))[:2] if len(set(after)) == 2 else list(dict.fromkeys(after))
+    merged = list(dict.fromkeys(post_orgs + cands))
+    return merged
+
+
+def _compatible_dates(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return True
+    return a.startswith(b) or b.startswith(a)
+
+
+def _merge_events(events: list[Event]) -> list[Event]:
+    out: list[Event] = []
+    for ev in events:
+        target = None
+        for o in out:
+            if o.type != ev.type or not _compatible_dates(o.date, ev.date):
+                continue
+            same_agr = (
+                o.agreement is not None and ev.agreement is not None
+                and o.agreement.type == ev.agreement.type
+                and set(o.agreement.parties) == set(ev.agreement.parties)
+            )
+            overlap = set(o.participants) & set(ev.participants)
+            if same_agr or overlap:
+                target = o
+                break
+        if target is None:
+            out.append(ev)
+            continue
+        for p in ev.participants:
+            if p not in target.participants:
+                target.participants.append(p)
+        if target.date is None or (ev.date and len(ev.date) > len(target.date)):
+            target.date = ev.date or target.date
+        target.location = target.location or ev.location
+        if target.agreement is None:
+            target.agreement = ev.agreement
+        elif ev.agreement is not None:
+            for p in ev.agreement.signatories:
+                if p not in target.agreement.signatories:
+                    target.agreement.signatories.append(p)
+            if target.agreement.type == "Agreement" and ev.agreement.type != "Agreement":
+                target.agreement.type = ev.agreement.type
+        target.evidence.extend(ev.evidence)
+    return out
+
+
+def _assign_sectors(events: list[Event], infos: list[_SentInfo], lex: Lexicon) -> None:
+    with_agr = [e for e in events if e.agreement is not None]
+    if not with_agr:
+        return
+
+    def sectors_in(text: str) -> list[str]:
+        found = []
+        for slug, rx in lex.sectors:
+            m = rx.search(text)
+            if m:
+                found.append((m.start(), slug))
+        return [slug for _, slug in sorted(found)]
+
+    body = [i for i in infos if not i.sent.related]
+    for ev in with_agr:
+        secs: list[str] = []
+        own = {e.start for e in ev.evidence}
+        if len(with_agr) == 1:
+            scope = [i for i in body if i.sent.start in own or _COOP_CUE.search(i.sent.text)
+                     or re.search(r"\b(?:sektor|bidang|sector|sectors|fields|areas|mencakup|meliputi|covers?|including)\b", i.sent.text, re.I)]
+        else:
+            scope = [i for i in body if i.sent.start in own]
+        for i in scope:
+            if i.sent.start not in own and not (
+                _COOP_CUE.search(i.sent.text)
+                or re.search(r"\b(?:sektor|bidang|sector|sectors|fields|areas|mencakup|meliputi)\b", i.sent.text, re.I)
+            ):
+                continue
+            for slug in sectors_in(i.sent.text):
+                if slug not in secs:
+                    secs.append(slug)
+        ev.agreement.sectors = secs
+
+
+def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict) -> None:
+    ents = ex.entities
+    pairs: dict[frozenset, Relation] = {}
+
+    def add(a: str, b: str, s: Sentence, rule: str, conf: float) -> None:
+        if a == b or a not in ents or b not in ents:
+            return
+        k = frozenset((a, b))
+        if k in pairs:
+            pairs[k].evidence.append(_evidence(s, rule, conf))
+            return
+        pairs[k] = Relation("cooperation", a, b, None, [_evidence(s, rule, conf)])
+
+    for ev in ex.events:
+        if ev.agreement is not None and len(ev.agreement.parties) >= 2:
+            ps = ev.agreement.parties
+            s = ev.evidence[0]
+            sent = Sentence(s.start, s.end, s.text, 0, False)
+            for i in range(len(ps)):
+                for j in range(i + 1, len(ps)):
+                    ca, cb = ents[ps[i]].country, ents[ps[j]].country
+                    if ca and cb and ca == cb and len(ps) > 2:
+                        continue
+                    add(ps[i], ps[j], sent, "agreement-parties", 0.9)
+    for info in infos:
+        s = info.sent
+        if not _COOP_CUE.search(s.text) and not re.search(r"\w[-–]\w", s.text):
+            continue
+        keyed = [(m, _key(m, key_of)) for m in info.mentions]
+        keyed = [(m, k) for m, k in keyed if k in ents and ents[k].type not in ("Person", "Facility", "Program")]
+        # "Indonesia-Korea", "Jakarta–Chungnam": a hyphen or dash joining two names
+        for (m1, k1), (m2, k2) in zip(keyed, keyed[1:]):
+            gap = ex.article.text[m1.end:m2.start]
+            if re.fullmatch(r"[ \u00a0]*[-–—/][ \u00a0]*", gap):
+                add(k1, k2, s, "hyphen-pair", 0.8)
+        if not _COOP_CUE.search(s.text):
+            continue
+        cands = _most_specific([k for _, k in keyed], ents, ex)
+        for i, a in enumerate(cands):
+            for b in cands[i + 1:]:
+                ca, cb = ents[a].country, ents[b].country
+                if ca and cb and ca != cb and {ca, cb} <= {"ID", "KR"}:
+                    # same level or specific-to-specific only
+                    if (ents[a].type == "Country") != (ents[b].type == "Country"):
+                        continue
+                    add(a, b, s, "cooperation-sentence", 0.7)
+    ex.relations.extend(pairs.values())
+
+
+def _affiliations(ex: Extraction, lex: Lexicon) -> None:
+    """An agency named after a region belongs to it (CEPA → Chungcheongnam-do); gazetteer parents."""
+    ents = ex.entities
+    for key, e in list(ents.items()):
+        if e.type not in ("GovernmentOrganization", "Organization"):
+            continue
+        parent = None
+        entry = lex.entries.get(key)
+        if entry and entry.parent and entry.parent.startswith(("region/", "city/")):
+            parent = entry.parent
+        else:
+            m = lex.gaz_regex.match(e.name)
+            if m and re.search(r"(?i)agency|office|promotion|center|centre|badan|dinas|kantor", e.name):
+                keys = lex.surface_index.get(m.group(0), [])
+                if len(keys) == 1 and keys[0].startswith(("region/", "city/")):
+                    parent = keys[0]
+        if parent is None:
+            continue
+        if parent not in ents:
+            g = lex.entries[parent]
+            ents[parent] = Entity(parent, g.name, g.type, g.country, [], [], g.wikidata, True)
+        ev = e.evidence[:1]
+        ex.relations.append(Relation("part_of", key, parent, None, list(ev)))

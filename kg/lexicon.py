@@ -1,0 +1,296 @@
+"""Load the gazetteer and lexicons from ``data/`` and compile the matchers the extractor uses.
+
+Everything the extractor knows about names, titles, trigger words, sectors and dates
+comes from the CSV files; this module only turns them into lookups and regexes.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+
+from .errors import DataError
+from .resources import resource_dir
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def _rows(path: Path, required: tuple[str, ...]) -> Iterator[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            if missing:
+                raise DataError(f"{path}: missing column(s) {', '.join(missing)}")
+            for n, row in enumerate(reader, start=2):
+                if None in row or any(v is None for v in row.values()):
+                    raise DataError(f"{path}:{n}: wrong number of fields")
+                yield {k: (v or "").strip() for k, v in row.items()}
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split("|") if v.strip()]
+
+
+@dataclass
+class GazEntry:
+    """One known entity: region, city, country or organisation."""
+
+    key: str
+    name: str
+    type: str
+    country: str | None
+    wikidata: str | None = None
+    parent: str | None = None  # entity key
+    labels: dict[str, str] = field(default_factory=dict)  # lang -> label
+    surfaces: set[str] = field(default_factory=set)
+    notation: str | None = None  # ISO code
+
+
+@dataclass(frozen=True)
+class Role:
+    surface: str
+    lang: str
+    role: str
+    role_en: str
+    scope: str  # region | city | country | org
+
+
+@dataclass
+class Lexicon:
+    entries: dict[str, GazEntry]
+    surface_index: dict[str, list[str]]  # surface -> entry keys
+    gaz_regex: re.Pattern[str]
+    hangul_regex: re.Pattern[str] | None
+    roles: dict[str, Role]
+    role_regex: re.Pattern[str]
+    modifiers: dict[str, str]
+    event_triggers: list[tuple[str, str, re.Pattern[str], float]]
+    agreement_triggers: list[tuple[str, re.Pattern[str]]]
+    sectors: list[tuple[str, re.Pattern[str]]]
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    relative: dict[str, int]
+    timezones: dict[str, str]
+    org_heads: list[tuple[str, str, str, str]]  # type, lang, position, word
+    affixes: list[tuple[str, str, str]]
+    korean_surnames: frozenset[str]
+    stopwords: frozenset[str]
+    demonyms: dict[str, str]  # adjective -> country ISO
+
+
+def _affixed(name: str, etype: str, affixes: list[tuple[str, str, str]]) -> set[str]:
+    out = set()
+    for applies, _lang, template in affixes:
+        if applies == etype and not HANGUL.search(name):
+            out.add(template.format(name=name))
+    return out
+
+
+def _compile_alternation(surfaces: list[str]) -> str:
+    return "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
+
+
+def _load_gazetteer(
+    gdir: Path, affixes: list[tuple[str, str, str]]
+) -> dict[str, GazEntry]:
+    entries: dict[str, GazEntry] = {}
+
+    def add(entry: GazEntry, aliases: list[str]) -> None:
+        if entry.key in entries:
+            raise DataError(f"{gdir}: duplicate gazetteer key {entry.key}")
+        base = {entry.name, *aliases, *entry.labels.values()}
+        base = {b for b in base if b}
+        surfaces = set(base)
+        if entry.type in ("Province", "City"):
+            for b in base:
+                # "Provinsi Jawa Tengah", "Kota Gimhae": not for names that already carry it
+                if not re.match(r"(?i)(kota|kabupaten|kab\.|provinsi|pemprov|pemkot|pemkab)\b", b):
+                    surfaces |= _affixed(b, entry.type, affixes)
+        entry.surfaces = surfaces
+        entries[entry.key] = entry
+
+    path = gdir / "countries.csv"
+    if path.exists():
+        for r in _rows(path, ("iso2", "name", "aliases")):
+            labels = {k: r.get(f"name_{k}", "") for k in ("id", "en", "ko")}
+            add(
+                GazEntry(
+                    key=f"country/{r['iso2']}",
+                    name=r["name"],
+                    type="Country",
+                    country=r["iso2"],
+                    wikidata=r.get("wikidata") or None,
+                    labels={k: v for k, v in labels.items() if v},
+                    notation=r["iso2"],
+                ),
+                _split(r["aliases"]),
+            )
+    path = gdir / "regions.csv"
+    if path.exists():
+        for r in _rows(path, ("iso", "country", "name", "aliases")):
+            if pycountry.subdivisions.get(code=r["iso"]) is None:
+                raise DataError(f"{path}: {r['iso']} is not an ISO 3166-2 code")
+            labels = {k: r.get(f"name_{k}", "") for k in ("id", "en", "ko")}
+            add(
+                GazEntry(
+                    key=f"region/{r['iso']}",
+                    name=r["name"],
+                    type="Province",
+                    country=r["country"],
+                    wikidata=r.get("wikidata") or None,
+                    parent=f"country/{r['country']}",
+                    labels={k: v for k, v in labels.items() if v},
+                    notation=r["iso"],
+                ),
+                _split(r["aliases"]),
+            )
+    path = gdir / "cities.csv"
+    if path.exists():
+        for r in _rows(path, ("key", "country", "name", "aliases", "region")):
+            labels = {k: r.get(f"name_{k}", "") for k in ("en", "ko")}
+            add(
+                GazEntry(
+                    key=f"city/{r['key']}",
+                    name=r["name"],
+                    type="City",
+                    country=r["country"],
+                    wikidata=r.get("wikidata") or None,
+                    parent=f"region/{r['region']}" if r["region"] else None,
+                    labels={k: v for k, v in labels.items() if v},
+                ),
+                _split(r["aliases"]),
+            )
+    path = gdir / "organizations.csv"
+    if path.exists():
+        for r in _rows(path, ("key", "type", "country", "name", "aliases")):
+            labels = {k: r.get(f"name_{k}", "") for k in ("id", "en", "ko")}
+            parent = r.get("parent") or None
+            if parent:
+                parent = f"region/{parent}" if re.fullmatch(r"[A-Z]{2}-\w+", parent) else (
+                    f"org/{parent}"
+                )
+            add(
+                GazEntry(
+                    key=f"org/{r['key']}",
+                    name=r["name"],
+                    type=r["type"],
+                    country=r["country"] or None,
+                    wikidata=r.get("wikidata") or None,
+                    parent=parent,
+                    labels={k: v for k, v in labels.items() if v},
+                ),
+                _split(r["aliases"]),
+            )
+    return entries
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = None) -> Lexicon:
+    """Read every data file once and compile the matchers."""
+    gdir = Path(gazetteer_dir) if gazetteer_dir else resource_dir("gazetteer")
+    ldir = Path(lexicon_dir) if lexicon_dir else resource_dir("lexicon")
+
+    affixes = [
+        (r["applies_to"], r["lang"], r["template"])
+        for r in _rows(ldir / "affixes.csv", ("applies_to", "lang", "template"))
+    ]
+    entries = _load_gazetteer(gdir, affixes)
+    index: dict[str, list[str]] = {}
+    for e in entries.values():
+        for s in e.surfaces:
+            index.setdefault(s, []).append(e.key)
+    latin = [s for s in index if not HANGUL.search(s)]
+    hangul = [s for s in index if HANGUL.search(s)]
+    gaz_regex = re.compile(
+        r"(?<![\w])(?:" + _compile_alternation(latin) + r")(?![\w])" if latin else r"(?!x)x"
+    )
+    hangul_regex = (
+        re.compile(r"(?<![\uac00-\ud7a3])(?:" + _compile_alternation(hangul) + ")")
+        if hangul
+        else None
+    )
+
+    roles: dict[str, Role] = {}
+    for r in _rows(ldir / "roles.csv", ("surface", "lang", "role", "role_en", "scope")):
+        roles[r["surface"]] = Role(r["surface"], r["lang"], r["role"], r["role_en"], r["scope"])
+    latin_roles = [s for s in roles if not HANGUL.search(s)]
+    role_regex = re.compile(r"(?<![\w])(?:" + _compile_alternation(latin_roles) + r")(?![\w])")
+    modifiers = {
+        r["surface"]: r["modifier"]
+        for r in _rows(ldir / "role_modifiers.csv", ("surface", "lang", "modifier"))
+    }
+
+    def rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
+        parts = sorted(_split(pattern), key=len, reverse=True)
+        alts = "|".join(
+            re.escape(p) if HANGUL.search(p) else r"(?<![\w])" + re.escape(p) + r"(?![\w])"
+            for p in parts
+        )
+        return re.compile(alts, flags)
+
+    event_triggers = [
+        (r["event_type"], r["lang"], rx(r["pattern"], re.IGNORECASE), float(r["confidence"]))
+        for r in _rows(ldir / "event_triggers.csv", ("event_type", "lang", "pattern"))
+    ]
+    agreement_triggers = [
+        (r["agreement_type"], rx(r["pattern"]))
+        for r in _rows(ldir / "agreement_triggers.csv", ("agreement_type", "pattern"))
+    ]
+    sectors = [
+        (r["sector"], rx(r["pattern"], re.IGNORECASE))
+        for r in _rows(ldir / "sectors.csv", ("sector", "lang", "pattern"))
+    ]
+    months: dict[str, int] = {}
+    weekdays: dict[str, int] = {}
+    relative: dict[str, int] = {}
+    timezones: dict[str, str] = {}
+    for r in _rows(ldir / "dates.csv", ("kind", "lang", "word", "value")):
+        target = {"month": months, "weekday": weekdays, "relative": relative}.get(r["kind"])
+        if target is not None:
+            target[r["word"].lower()] = int(r["value"])
+        elif r["kind"] == "timezone":
+            timezones[r["word"]] = r["value"]
+    org_heads = [
+        (r["type"], r["lang"], r["position"], r["word"])
+        for r in _rows(ldir / "org_heads.csv", ("type", "lang", "position", "word"))
+    ]
+    surnames = frozenset(
+        r["romanized"]
+        for r in _rows(ldir / "korean_surnames.csv", ("romanized",))
+    )
+    stopwords = frozenset(
+        r["word"] for r in _rows(ldir / "stopwords.csv", ("word",))
+    )
+    demonyms = {
+        r["word"]: r["country"] for r in _rows(ldir / "demonyms.csv", ("word", "country"))
+    }
+    return Lexicon(
+        entries=entries,
+        surface_index=index,
+        gaz_regex=gaz_regex,
+        hangul_regex=hangul_regex,
+        roles=roles,
+        role_regex=role_regex,
+        modifiers=modifiers,
+        event_triggers=event_triggers,
+        agreement_triggers=agreement_triggers,
+        sectors=sectors,
+        months=months,
+        weekdays=weekdays,
+        relative=relative,
+        timezones=timezones,
+        org_heads=org_heads,
+        affixes=affixes,
+        korean_surnames=surnames,
+        stopwords=stopwords,
+        demonyms=demonyms,
+    )

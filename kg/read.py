@@ -1,0 +1,249 @@
+"""Read articles from .txt, .html/.htm and .jsonl files.
+
+``iter_articles(paths)`` yields :class:`Article` objects or :class:`InputError` values
+(one per unreadable file or JSONL line) so a batch goes on past bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .dates import parse_header_date
+from .errors import InputError
+from .lexicon import Lexicon, load_lexicon
+from .model import Article
+
+SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+MAX_BYTES = 20 * 1024 * 1024
+
+_BYLINE = re.compile(
+    r"^\s*(?:[•·*-]\s*)?(?:Oleh|By|Penulis|Reporter|Pewarta|Editor|Redaktur|Writer)\b[:\s]",
+    re.I | re.M,
+)
+_URL_LINE = re.compile(r"^\s*(?:URL|Sumber|Source|Link)\s*:\s*(https?://\S+)\s*$", re.I | re.M)
+_ANY_URL = re.compile(r"https?://[^\s)>\]]+")
+_ID_WORDS = re.compile(r"\b(?:yang|dan|di|dengan|untuk|ini|dalam|tersebut|kerja|pada)\b", re.I)
+_EN_WORDS = re.compile(r"\b(?:the|and|of|to|in|with|for|said|was|on)\b", re.I)
+
+
+def detect_language(text: str) -> str:
+    """'ko', 'id' or 'en' from script and function-word counts."""
+    hangul = len(re.findall(r"[\uac00-\ud7a3]", text))
+    if hangul > 0.15 * max(1, len(re.findall(r"\w", text))):
+        return "ko"
+    return "id" if len(_ID_WORDS.findall(text)) >= len(_EN_WORDS.findall(text)) else "en"
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes → text; refuses binary files with a clear message."""
+    if not data.strip():
+        raise InputError(path, "empty file: no article text")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(path, f"broken UTF-16 text ({exc.reason})") from exc
+    if b"\x00" in data[:8192]:
+        raise InputError(path, "binary file, not an article (expected UTF-8 text)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1252", errors="replace")
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\r\n\t\f")
+    if controls > len(text) * 0.01 or text.count("\ufffd") > len(text) * 0.01:
+        raise InputError(path, "binary file, not an article (expected UTF-8 text)")
+    return text
+
+
+def _normalise(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def article_from_text(text: str, source: str, lex: Lexicon | None = None, **meta: str | None) -> Article:
+    """Build an article from plain text, reading headline/byline/date/URL lines."""
+    lex = lex or load_lexicon()
+    text = _normalise(text)
+    if not re.search(r"\w{2,}", text):
+        raise InputError(source, "no article text (only whitespace or punctuation)")
+    lines = text.split("\n")
+    headline = meta.get("headline")
+    if not headline:
+        headline = next((ln.strip() for ln in lines if ln.strip()), None)
+    published = meta.get("published")
+    published_time = None
+    if published:
+        parsed = parse_header_date(published, lex)
+        if parsed:
+            published, published_time = parsed
+        else:
+            m = re.match(r"((?:19|20)\d\d)(?:-(\d\d))?", published)
+            published = m.group(0) if m else None
+    author = meta.get("author")
+    url = meta.get("url")
+    if not url:
+        m = _URL_LINE.search(text)
+        url = m.group(1) if m else None
+    # header area: the first lines after the headline carry byline and date
+    if not published:
+        for ln in lines[:12]:
+            if _BYLINE.match(ln) or re.search(r"\b(?:WIB|WITA|WIT|KST)\b|\d{4}", ln):
+                parsed = parse_header_date(ln, lex) if len(ln) < 200 else None
+                if parsed:
+                    published, published_time = parsed
+                    break
+    if not published and url:
+        m = re.search(r"(?<!\d)((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?([0-3]\d)(?!\d)", url)
+        if m:
+            published = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+    if not author:
+        m = re.search(r"^\s*(?:Oleh|By)\s+([^,|\n]{2,60}?)\s*(?:[,|]|$)", text, re.M)
+        author = m.group(1).strip() if m else None
+    return Article(
+        text=text,
+        source=source,
+        url=url,
+        headline=headline,
+        published=published,
+        published_time=published_time,
+        outlet=meta.get("outlet"),
+        author=author,
+        lang=meta.get("lang") or detect_language(text),
+    )
+
+
+def article_from_html(html: str, source: str, lex: Lexicon | None = None, **meta: str | None) -> Article:
+    """Main text and metadata of a news page through trafilatura."""
+    import trafilatura  # heavy import, only for HTML
+
+    try:
+        doc = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, favor_recall=True
+        )
+    except Exception as exc:  # trafilatura raises many kinds on broken markup
+        raise InputError(source, f"cannot parse HTML ({type(exc).__name__})") from exc
+    if doc is None or not (getattr(doc, "text", None) or "").strip():
+        raise InputError(source, "no article text found in the HTML page")
+    title = meta.get("headline") or getattr(doc, "title", None)
+    body = doc.text.strip()
+    text = f"{title}\n\n{body}" if title and not body.startswith(title) else body
+    return article_from_text(
+        text,
+        source,
+        lex,
+        headline=title,
+        url=meta.get("url") or getattr(doc, "url", None),
+        published=meta.get("published") or getattr(doc, "date", None),
+        outlet=meta.get("outlet") or getattr(doc, "sitename", None),
+        author=meta.get("author") or getattr(doc, "author", None),
+        lang=meta.get("lang"),
+    )
+
+
+def _str_field(obj: dict, *names: str) -> str | None:
+    for n in names:
+        v = obj.get(n)
+        if isinstance(v, str) and v.strip():
+            return v.strip()
+    return None
+
+
+def read_jsonl(path: Path, lex: Lexicon) -> Iterator[Article | InputError]:
+    src = str(path)
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        yield InputError(src, f"cannot open ({exc.strerror})")
+        return
+    with fh:
+        for n, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw.decode("utf-8-sig"))
+            except UnicodeDecodeError:
+                yield InputError(src, "line is not UTF-8 text", n)
+                continue
+            except json.JSONDecodeError as exc:
+                yield InputError(src, f"invalid JSON ({exc.msg})", n)
+                continue
+            if not isinstance(obj, dict):
+                yield InputError(src, "expected a JSON object per line", n)
+                continue
+            meta = {
+                "url": _str_field(obj, "url", "link"),
+                "headline": _str_field(obj, "headline", "title"),
+                "published": _str_field(obj, "published", "date", "datePublished"),
+                "outlet": _str_field(obj, "outlet", "source", "publisher", "sitename"),
+                "author": _str_field(obj, "author", "byline"),
+                "lang": _str_field(obj, "lang", "language"),
+            }
+            text = _str_field(obj, "text", "body", "content")
+            html = _str_field(obj, "html")
+            try:
+                if text:
+                    if meta["headline"] and not text.lstrip().startswith(meta["headline"]):
+                        text = f"{meta['headline']}\n\n{text}"
+                    yield article_from_text(text, f"{src}:{n}", lex, **meta)
+                elif html:
+                    yield article_from_html(html, f"{src}:{n}", lex, **meta)
+                else:
+                    yield InputError(src, "no 'text' or 'html' field with article text", n)
+            except InputError as exc:
+                yield InputError(src, exc.problem, n)
+
+
+def read_file(path: Path, lex: Lexicon | None = None) -> Iterator[Article | InputError]:
+    """Articles in one file (several for JSONL)."""
+    lex = lex or load_lexicon()
+    kind = SUFFIXES.get(path.suffix.lower())
+    src = str(path)
+    if kind is None:
+        yield InputError(src, f"unsupported file type '{path.suffix}' (use .txt, .html, .htm or .jsonl)")
+        return
+    if kind == "jsonl":
+        yield from read_jsonl(path, lex)
+        return
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            yield InputError(src, f"file too large ({size} bytes; limit {MAX_BYTES})")
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield InputError(src, f"cannot read ({exc.strerror})")
+        return
+    try:
+        text = decode(data, src)
+        if kind == "html":
+            yield article_from_html(text, src, lex)
+        else:
+            yield article_from_text(text, src, lex)
+    except InputError as exc:
+        yield exc
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
+    """Files in the given order; folders recursively, sorted, article suffixes only."""
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.is_file() and f.suffix.lower() in SUFFIXES:
+                    yield f
+        elif path.is_file():
+            yield path
+        else:
+            yield InputError(str(path), "no such file or folder")
+
+
+def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | InputError]:
+    lex = load_lexicon()
+    for item in expand_paths(paths):
+        if isinstance(item, InputError):
+            yield item
+        else:
+            yield from read_file(item, lex)
