@@ -29,7 +29,9 @@ DEFAULT_BASE = "https://w3id.org/idkr/resource/"
 # Characters kept as they are in IRIs built from keys (RFC 3987 iunreserved plus the
 # sub-delims, ":" "@" and "/"); anything else in ASCII is percent-encoded. Non-ASCII
 # letters such as Hangul are valid IRI characters and stay readable.
-_KEY_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/!$&'()*+,;=:@")
+_KEY_SAFE = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/!$&'()*+,;=:@"
+)
 # In URLs from articles the reserved characters and existing escapes keep their meaning.
 _URL_SAFE = _KEY_SAFE | frozenset("?#[]%")
 
@@ -166,9 +168,7 @@ def _add_entities(ctx: _Context) -> None:
             cls = ENTITY_CLASS[ent.type]
         except KeyError:
             allowed = ", ".join(ENTITY_CLASS)
-            raise ValueError(
-                f"entity {key!r} has type {ent.type!r}; allowed: {allowed}"
-            ) from None
+            raise ValueError(f"entity {key!r} has type {ent.type!r}; allowed: {allowed}") from None
         node = ctx.entity(key)
         g.add((node, RDF.type, cls))
         g.add((node, RDFS.label, Literal(ent.name)))
@@ -227,9 +227,8 @@ def _add_post(ctx: _Context, post: Post) -> None:
     g = ctx.graph
     org, person = ctx.entity(post.organization), ctx.entity(post.person)
     role = CONCEPT[f"role/{_escape(post.role_key, _KEY_SAFE)}"]
-    post_node = URIRef(
-        f"{ctx.base}post/{_escape(post.organization, _KEY_SAFE)}/{_escape(post.role_key, _KEY_SAFE)}"
-    )
+    post_key = f"post/{post.organization}/{post.role_key}"
+    post_node = URIRef(ctx.base + _escape(post_key, _KEY_SAFE))
     g.add((post_node, RDF.type, ORG.Post))
     g.add((post_node, ORG.role, role))
     g.add((post_node, ORG.postIn, org))
@@ -340,7 +339,9 @@ def _add_relation(ctx: _Context, rel: Relation) -> None:
     g = ctx.graph
     subj, obj = ctx.entity(rel.subject), ctx.entity(rel.object)
     # Cooperation is symmetric: the same link whichever partner came first.
-    ends = sorted((rel.subject, rel.object)) if rel.kind == "cooperation" else [rel.subject, rel.object]
+    ends = [rel.subject, rel.object]
+    if rel.kind == "cooperation":
+        ends.sort()
     node = ctx.node("relation", rel.kind, ends, rel.since, _evidence_key(rel.evidence))
     if rel.kind == "cooperation":
         g.add((node, RDF.type, IDKR.CooperationLink))

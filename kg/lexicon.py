@@ -53,6 +53,7 @@ class GazEntry:
     labels: dict[str, str] = field(default_factory=dict)  # lang -> label
     surfaces: set[str] = field(default_factory=set)
     notation: str | None = None  # ISO code
+    aliases: set[str] = field(default_factory=set)  # as listed in the data file
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ def _load_gazetteer(
                 if not re.match(r"(?i)(kota|kabupaten|kab\.|provinsi|pemprov|pemkot|pemkab)\b", b):
                     surfaces |= _affixed(b, entry.type, affixes)
         entry.surfaces = surfaces
+        entry.aliases = base - {entry.name}
         entries[entry.key] = entry
 
     path = gdir / "countries.csv"

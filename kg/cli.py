@@ -1,0 +1,316 @@
+"""The ``kg`` command line: a thin layer over the library. The only module that prints or exits."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import InputError, KGError
+
+DEFAULT_STORE = "kg-store"
+
+
+@dataclass
+class Settings:
+    """Resolved options: flag > environment variable > default."""
+
+    store: str
+    base: str
+
+
+def _fail(exc: KGError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--store",
+    envvar="KG_STORE",
+    default=DEFAULT_STORE,
+    show_default=True,
+    help="Store: a folder (embedded Oxigraph) or 'memory'. Env: KG_STORE.",
+)
+@click.option(
+    "--base",
+    envvar="KG_BASE",
+    default=None,
+    help="Base IRI for entities, articles and statements. Env: KG_BASE.",
+)
+@click.version_option(__version__, prog_name="idkr-kg")
+@click.pass_context
+def main(ctx: click.Context, store: str, base: str | None) -> None:
+    """Build and query a knowledge graph of Indonesia–Korea relations from news articles."""
+    from .build import DEFAULT_BASE
+
+    base = base or DEFAULT_BASE
+    if not base.endswith(("/", "#")):
+        base += "/"
+    ctx.obj = Settings(store=store, base=base)
+
+
+def _open(settings: Settings, read_only: bool):
+    from .store import open_store
+
+    try:
+        return open_store(settings.store, read_only=read_only)
+    except KGError as exc:
+        raise _fail(exc) from exc
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--fail-fast", is_flag=True, help="Stop at the first file that fails.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, only the summary.")
+@click.pass_obj
+def ingest(settings: Settings, paths: tuple[Path, ...], fail_fast: bool, quiet: bool) -> None:
+    """Extract the articles in PATHS (.txt, .html, .jsonl files or folders) into the store.
+
+    Re-ingesting an article replaces its graph, so running twice gives the same graph.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from .pipeline import ingest as run_ingest
+    from .read import expand_paths
+
+    err = Console(stderr=True)
+    files = [p for p in expand_paths(paths) if isinstance(p, Path)]
+    store = _open(settings, read_only=False)
+    show = not quiet and len(files) > 1 and sys.stderr.isatty()
+    progress = Progress(
+        TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+        console=err, transient=True, disable=not show,
+    )
+
+    def report(source: str, problem: InputError | None) -> None:
+        if problem is not None:
+            err.print(f"[red]error:[/red] {problem}", highlight=False, markup=True, soft_wrap=True)
+        progress.advance(task)
+        progress.update(task, description=Path(source.split(":")[0]).name)
+
+    try:
+        with progress:
+            task = progress.add_task("", total=len(files) or None)
+            summary = run_ingest(paths, store, settings.base, report, fail_fast=fail_fast)
+    except KGError as exc:
+        raise _fail(exc) from exc
+    finally:
+        store.close()
+    click.echo(
+        f"{summary.articles} articles, {summary.triples} triples, {summary.entities} entities, "
+        f"{summary.events} events ({summary.agreements} agreements), "
+        f"{summary.failed} failed → {settings.store}"
+    )
+    if summary.failed:
+        sys.exit(1)
+
+
+# --------------------------------------------------------------------------- extract / eval
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "turtle"]), default="json",
+              show_default=True)
+@click.pass_obj
+def extract(settings: Settings, file: Path, fmt: str) -> None:
+    """Extract one article FILE and print the result (no store involved)."""
+    from .build import build_graph
+    from .extract import extract as run_extract
+    from .read import read_file
+
+    items = list(read_file(file))
+    if not items:
+        raise click.ClickException(f"{file}: no article in the file")
+    for item in items:
+        if isinstance(item, InputError):
+            raise _fail(item)
+    art = items[0]
+    ex = run_extract(art)
+    if fmt == "json":
+        click.echo(json.dumps(ex.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(build_graph(ex, settings.base).serialize(format="turtle"))
+
+
+@main.command(name="eval")
+@click.argument("gold_dir", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def eval_cmd(gold_dir: Path, as_json: bool) -> None:
+    """Score extraction against gold annotations (<id>.txt beside <id>.json)."""
+    from .evaluate import CATEGORIES, evaluate
+
+    try:
+        report = evaluate(gold_dir)
+    except KGError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        return
+    totals = report.totals()
+    langs = report.languages()
+    click.echo(f"{len(report.articles)} articles; micro-averaged")
+    header = f"{'category':<16}{'P':>7}{'R':>7}{'F1':>7}  " + "".join(f"{'F1 ' + x:>8}" for x in langs)
+    click.echo(header)
+    per_lang = {lang: report.totals(lang) for lang in langs}
+    for c in CATEGORIES:
+        t = totals[c]
+        row = f"{c:<16}{t.precision:>7.2f}{t.recall:>7.2f}{t.f1:>7.2f}  "
+        row += "".join(f"{per_lang[lang][c].f1:>8.2f}" for lang in langs)
+        click.echo(row)
+    click.echo(f"role wording agrees on {report.role_accuracy():.0%} of matched posts")
+
+
+# --------------------------------------------------------------------------- queries
+
+
+@main.command(name="queries")
+def queries_cmd() -> None:
+    """List the named queries with their descriptions and parameters."""
+    from .query import list_queries
+
+    for q in list_queries():
+        click.echo(f"{q.name}\n    {q.description}")
+        for p in q.params:
+            default = f" (default {p.default})" if p.default else ""
+            click.echo(f"    --param {p.name}=<{p.kind}>{default}  {p.description}")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--sparql", help="Run this SPARQL text instead of a named query.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a declared parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
+              default="table", show_default=True)
+@click.pass_obj
+def query(settings: Settings, name: str | None, sparql: str | None, params: tuple[str, ...],
+          fmt: str) -> None:
+    """Run a named query (see 'kg queries'), a .rq FILE, or --sparql TEXT."""
+    from .query import NamedQuery, bind_params, find_query, format_result, run_query
+
+    if bool(name) == bool(sparql):
+        raise click.UsageError("give a query NAME or FILE.rq, or --sparql TEXT (one of them)")
+    values: dict[str, str] = {}
+    for p in params:
+        if "=" not in p:
+            raise click.UsageError(f"--param expects NAME=VALUE, got '{p}'")
+        k, v = p.split("=", 1)
+        values[k.strip()] = v
+    store = _open(settings, read_only=True)
+    try:
+        if sparql:
+            q = NamedQuery("ad-hoc", Path("-"), "", [], sparql)
+            if values:
+                raise click.UsageError("--param works with named queries only")
+            bindings = {}
+        else:
+            q = find_query(name)
+            bindings = bind_params(store, q, values)
+        res = run_query(store, q.text, bindings)
+    except KGError as exc:
+        raise _fail(exc) from exc
+    finally:
+        store.close()
+    if fmt == "table":
+        _print_table(res)
+    else:
+        click.echo(format_result(res, fmt), nl=False)
+
+
+def _print_table(res) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .query import short
+
+    table = Table(show_lines=False, header_style="bold")
+    for v in res.variables:
+        table.add_column(v, overflow="fold")
+    for row in res.rows:
+        table.add_row(*[short(t) for t in row])
+    Console(width=max(100, os.get_terminal_size().columns if sys.stdout.isatty() else 160)).print(
+        table
+    )
+    click.echo(f"{len(res.rows)} rows")
+
+
+# --------------------------------------------------------------------------- export / stats / validate
+
+
+@main.command()
+@click.option("--format", "fmt",
+              type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]),
+              default="turtle", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
+@click.pass_obj
+def export(settings: Settings, fmt: str, output: Path | None) -> None:
+    """Export the whole graph (Turtle/N-Triples: union of graphs; TriG/N-Quads/JSON-LD: per article)."""
+    from .query import PREFIXES
+
+    store = _open(settings, read_only=True)
+    try:
+        if output:
+            with output.open("wb") as fh:
+                store.dump(fh, fmt, PREFIXES)
+            click.echo(f"wrote {output} ({fmt})", err=True)
+        else:
+            store.dump(sys.stdout.buffer, fmt, PREFIXES)
+    except OSError as exc:
+        raise click.ClickException(f"{output}: cannot write ({exc.strerror})") from exc
+    except KGError as exc:
+        raise _fail(exc) from exc
+    finally:
+        store.close()
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def stats(settings: Settings, as_json: bool) -> None:
+    """Counts: articles, triples, entities by type, events, agreements, posts, links."""
+    from .stats import store_stats
+
+    store = _open(settings, read_only=True)
+    try:
+        data = store_stats(store)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    for k, v in data.items():
+        if isinstance(v, dict):
+            click.echo(f"{k}:")
+            for kk, vv in v.items():
+                click.echo(f"  {kk:<24}{vv:>8}")
+        else:
+            click.echo(f"{k:<26}{v:>8}")
+
+
+@main.command()
+@click.option("--shapes", type=click.Path(path_type=Path), help="SHACL shapes (default: bundled).")
+@click.pass_obj
+def validate(settings: Settings, shapes: Path | None) -> None:
+    """Validate the graph with SHACL (ontology/shapes.ttl); exit 1 on violations."""
+    from .validate import validate_store
+
+    store = _open(settings, read_only=True)
+    try:
+        conforms, report = validate_store(store, shapes)
+    except KGError as exc:
+        raise _fail(exc) from exc
+    finally:
+        store.close()
+    click.echo(report)
+    if not conforms:
+        sys.exit(1)

@@ -1,0 +1,264 @@
+"""Named SPARQL queries (``queries/*.rq``), parameters and result formatting.
+
+A query file starts with comment lines::
+
+    # Agreements between Indonesian and Korean regions, with parties, signatories and sectors
+    # @param entity entity  The entity to follow (label, alias or IRI)
+    # @param year integer=2025  Only this year
+
+The first comment line is the description. ``@param NAME KIND[=DEFAULT] TEXT`` declares a
+parameter bound to the variable ``?NAME``; kinds are ``entity`` (a label, alias or IRI,
+resolved in the store), ``iri``, ``string``, ``integer``, ``date``. Values are bound as
+RDF terms through the store's substitution mechanism, never spliced into the text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import XSD, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import QueryError
+from .resources import resource_dir
+from .store import KGStore, SelectResult
+
+PARAM_KINDS = ("entity", "iri", "string", "integer", "date")
+_PARAM = re.compile(r"^#\s*@param\s+(\w+)\s+(\w+)(?:=(\S+))?\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    default: str | None
+    description: str
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    path: Path
+    description: str
+    params: list[Param] = field(default_factory=list)
+    text: str = ""
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot read ({exc.strerror})") from exc
+    description = ""
+    params: list[Param] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        m = _PARAM.match(line)
+        if m:
+            if m.group(2) not in PARAM_KINDS:
+                raise QueryError(
+                    f"{path}: parameter '{m.group(1)}' has unknown kind '{m.group(2)}' "
+                    f"(use {', '.join(PARAM_KINDS)})"
+                )
+            params.append(Param(m.group(1), m.group(2), m.group(3), m.group(4).strip()))
+        elif not description:
+            description = line.lstrip("#").strip()
+    return NamedQuery(path.stem, path, description, params, text)
+
+
+def list_queries(folder: Path | None = None) -> list[NamedQuery]:
+    folder = folder or resource_dir("queries")
+    return [parse_query_file(p) for p in sorted(folder.glob("*.rq"))]
+
+
+def find_query(name_or_path: str) -> NamedQuery:
+    """A named query by name, or a .rq file by path."""
+    path = Path(name_or_path)
+    if path.suffix == ".rq" and path.exists():
+        return parse_query_file(path)
+    queries = {q.name: q for q in list_queries()}
+    if name_or_path in queries:
+        return queries[name_or_path]
+    close = [n for n in queries if name_or_path.lower() in n.lower()]
+    hint = f"; did you mean {', '.join(close)}?" if close else "; 'kg queries' lists them"
+    raise QueryError(f"unknown query '{name_or_path}'{hint}")
+
+
+_LOOKUP = """
+SELECT DISTINCT ?e ?label WHERE {
+  { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }
+  UNION { ?e <http://www.w3.org/2004/02/skos/core#altLabel> ?l }
+  UNION { ?e <http://www.w3.org/2004/02/skos/core#notation> ?l }
+  FILTER(LCASE(STR(?l)) = LCASE(STR(?needle)))
+  OPTIONAL { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+}
+"""
+
+
+def resolve_entity(store: KGStore, value: str) -> URIRef:
+    """An entity IRI from a label, alias, ISO code or IRI; errors list the candidates."""
+    if re.match(r"^[a-z][\w+.-]*:", value) and not value.lower().startswith("urn:x-"):
+        if value.startswith(("http://", "https://", "urn:")):
+            return URIRef(value)
+    res = store.select(_LOOKUP, {"needle": Literal(value)})
+    found: dict[str, str] = {}
+    for e, label in res.rows:
+        if isinstance(e, URIRef):
+            found.setdefault(str(e), str(label) if label is not None else str(e))
+    if len(found) == 1:
+        return URIRef(next(iter(found)))
+    if len(found) > 1:
+        listing = "; ".join(f"{lab} <{iri}>" for iri, lab in sorted(found.items())[:8])
+        raise QueryError(f"'{value}' names several entities: {listing}. Pass the IRI instead.")
+    # close matches for the error message
+    like = store.select(
+        """SELECT DISTINCT ?label WHERE { { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+           UNION { ?e <http://www.w3.org/2004/02/skos/core#altLabel> ?label }
+           FILTER(CONTAINS(LCASE(STR(?label)), LCASE(STR(?needle)))) } LIMIT 8""",
+        {"needle": Literal(value.split()[0] if value.split() else value)},
+    )
+    close = sorted({str(r[0]) for r in like.rows})
+    hint = f"; close matches: {', '.join(close)}" if close else ""
+    raise QueryError(f"no entity called '{value}' in the store{hint}")
+
+
+def bind_params(store: KGStore, query: NamedQuery, values: dict[str, str]) -> dict[str, Node]:
+    """Turn ``--param name=value`` strings into RDF terms for the declared parameters."""
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        allowed = ", ".join(declared) or "none"
+        raise QueryError(
+            f"query '{query.name}' has no parameter {', '.join(unknown)} (parameters: {allowed})"
+        )
+    out: dict[str, Node] = {}
+    for p in query.params:
+        raw = values.get(p.name, p.default)
+        if raw is None:
+            continue  # unbound: the query treats it as optional
+        try:
+            if p.kind == "entity":
+                out[p.name] = resolve_entity(store, raw)
+            elif p.kind == "iri":
+                out[p.name] = URIRef(raw)
+            elif p.kind == "integer":
+                out[p.name] = Literal(int(raw), datatype=XSD.integer)
+            elif p.kind == "date":
+                if not re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", raw):
+                    raise ValueError(raw)
+                out[p.name] = Literal(raw)
+            else:
+                out[p.name] = Literal(raw)
+        except ValueError as exc:
+            raise QueryError(
+                f"parameter '{p.name}' of '{query.name}' expects {p.kind}, got '{raw}'"
+            ) from exc
+    missing = [p.name for p in query.params if p.default is None and p.name not in out
+               and "optional" not in p.description.lower()]
+    if missing:
+        raise QueryError(
+            f"query '{query.name}' needs --param {missing[0]}=… "
+            f"({declared[missing[0]].description or declared[missing[0]].kind})"
+        )
+    return out
+
+
+_UPDATE = re.compile(
+    r"^\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*)*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.I,
+)
+
+
+def run_query(store: KGStore, sparql: str, bindings: dict[str, Node] | None = None) -> SelectResult:
+    """Run a read-only query; SELECT gives rows, ASK one boolean row, CONSTRUCT s/p/o rows."""
+    stripped = re.sub(r"(?m)^\s*#.*$", "", sparql)
+    if _UPDATE.match(stripped):
+        raise QueryError("SPARQL Update is not allowed in 'kg query'; it only reads the graph")
+    res = store.query(sparql, bindings)
+    if isinstance(res, bool):
+        return SelectResult(["result"], [(Literal(res),)])
+    if isinstance(res, SelectResult):
+        return res
+    return SelectResult(["subject", "predicate", "object"], sorted(res, key=lambda t: tuple(map(str, t))))
+
+
+PREFIXES = {
+    "idkr": "https://w3id.org/idkr/ontology#",
+    "idkrc": "https://w3id.org/idkr/concept/",
+    "schema": "https://schema.org/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "wd": "http://www.wikidata.org/entity/",
+}
+
+
+def short(term: Node | None, base: str | None = None) -> str:
+    """A compact display form: prefixed names for known namespaces, plain literals."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        s = str(term)
+        if base and s.startswith(base):
+            return s[len(base):]
+        for prefix, ns in PREFIXES.items():
+            if s.startswith(ns):
+                return f"{prefix}:{s[len(ns):]}"
+        marker = "/resource/"
+        if marker in s:
+            return s.split(marker, 1)[1]
+        return s
+    return str(term)
+
+
+def _cell(term: Node | None) -> str:
+    if term is None:
+        return ""
+    return str(term)
+
+
+def format_result(res: SelectResult, fmt: str) -> str:
+    if fmt == "json":
+        bindings = []
+        for row in res.rows:
+            b = {}
+            for var, term in zip(res.variables, row):
+                if term is None:
+                    continue
+                if isinstance(term, URIRef):
+                    b[var] = {"type": "uri", "value": str(term)}
+                elif isinstance(term, Literal):
+                    d: dict = {"type": "literal", "value": str(term)}
+                    if term.language:
+                        d["xml:lang"] = term.language
+                    elif term.datatype:
+                        d["datatype"] = str(term.datatype)
+                    b[var] = d
+                else:
+                    b[var] = {"type": "bnode", "value": str(term)}
+            bindings.append(b)
+        return json.dumps(
+            {"head": {"vars": res.variables}, "results": {"bindings": bindings}},
+            ensure_ascii=False,
+            indent=2,
+        )
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        w.writerow(res.variables)
+        for row in res.rows:
+            w.writerow([_cell(t) for t in row])
+        return buf.getvalue()
+    raise QueryError(f"unknown format '{fmt}' (use table, csv, tsv or json)")
