@@ -144,6 +144,9 @@ def find_dates(text: str, lex: Lexicon, ref: date | None) -> list[DateMention]:
             for m in re.finditer(rf"(?<![\w]){re.escape(word)}(?![\w])", text, re.I):
                 add(m, (ref + timedelta(days=delta)).isoformat(), exact=False)
         for m in p["weekday"].finditer(text):
+            # "Selasa (27/5/2025)", "Tuesday, May 27": the explicit date says it all
+            if any(0 <= d.start - m.end() <= 3 for d in found):
+                continue
             add(m, _last_weekday(ref, lex.weekdays[m.group(1).lower()]), exact=False)
         for m in p["ko_weekday"].finditer(text):
             add(m, _last_weekday(ref, "월화수목금토일".index(m.group(1))), exact=False)
