@@ -126,8 +126,13 @@ _TOKEN = r"(?:[A-Z][a-z]*\.(?:[A-Z]\.)*|[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*)"
 _NAME = re.compile(rf"{_TOKEN}(?:[ \u00a0]+{_TOKEN}){{0,3}}")
 _CAP_SEQ = re.compile(
     r"(?:[A-Z][\w&'’.]*(?:-[\w]+)*|&)(?:[ \u00a0]+(?:[A-Z0-9][\w&'’.]*(?:-[\w]+)*|&|dan|and|of|"
+    r"for|untuk|de|du|del)(?=[ \u00a0]+[A-Z&]|[ \u00a0]*$|[^\w]))*"
+)
+_CAP_SEQ_LOC = re.compile(
+    r"(?:[A-Z][\w&'’.]*(?:-[\w]+)*|&)(?:[ \u00a0]+(?:[A-Z0-9][\w&'’.]*(?:-[\w]+)*|&|dan|and|of|"
     r"for|untuk|di|in|to|de|du|del)(?=[ \u00a0]+[A-Z&]|[ \u00a0]*$|[^\w]))*"
 )
+_EMBASSY = re.compile(r"(?i)kedutaan|kedubes|konsulat|embassy|consulate")
 _SPEECH_AFTER = re.compile(
     r"\b(?:said|says|told|added|explained|noted|stressed|mengatakan|menyampaikan|menjelaskan|"
     r"mengungkapkan|menegaskan|menuturkan|menambahkan|mengapresiasi|menyambut)\b"
@@ -144,7 +149,19 @@ _ORG_CONTINUATION = re.compile(r"^(?:[ \u00a0]+(?:of|for|di|in|to|untuk)[ \u00a0
 
 
 def _is_stop(lex: Lexicon, token: str) -> bool:
-    return token in lex.stopwords or token in _EXTRA_STOP
+    return token in lex.stopwords or token in _EXTRA_STOP or token in _role_words(lex)
+
+
+_ROLE_WORDS: dict[int, frozenset[str]] = {}
+
+
+def _role_words(lex: Lexicon) -> frozenset[str]:
+    """Capitalised words of role titles ('Ketua', 'Umum', 'Luar', 'Negeri'): never name parts."""
+    got = _ROLE_WORDS.get(id(lex))
+    if got is None:
+        words = {w for r in lex.roles for w in r.split() if w[:1].isupper() and len(w) > 2}
+        got = _ROLE_WORDS[id(lex)] = frozenset(words)
+    return got
 
 
 class _Finder:
@@ -203,11 +220,12 @@ class _Finder:
             w = re.escape(word)
             if position == "prefix":
                 rx = re.compile(rf"(?<![\w-]){w}(?=[ \u00a0]+[A-Z(])")
+                seq = _CAP_SEQ_LOC if _EMBASSY.search(word) else _CAP_SEQ
                 for m in rx.finditer(text):
-                    tail = _CAP_SEQ.match(text, m.end() + 1)
+                    tail = seq.match(text, m.end() + 1)
                     if not tail:
                         continue
-                    end = tail.end()
+                    end = self._cut_tail(m.end() + 1, tail.end(), etype)
                     self._org(m.start(), end, etype, f"org-head:{word}")
             else:
                 rx = re.compile(rf"(?<![\w]){w}(?![\w])")
@@ -226,6 +244,23 @@ class _Finder:
                             end = more.end()
                     self._org(start, end, etype, f"org-head:{word}")
 
+    def _cut_tail(self, start: int, end: int, etype: str) -> int:
+        """'Universitas Mataram Bambang Hari' → stop after the place; 'PT A and B' → 'PT A'."""
+        text = self.text
+        if etype == "Company":
+            m = re.search(r"[ \u00a0]+(?:and|dan|&)[ \u00a0]", text[start:end])
+            if m:
+                end = start + m.start()
+        for g in self.gaz:
+            if start <= g.start and g.end < end and re.match(r"[ \u00a0]+[A-Z]", text[g.end:end]):
+                return g.end
+        # a person's name after a one-word org name: "KBRI Seoul Sigit Aris" is caught above;
+        # a role word inside the tail ends the name ("Komisi X DPR RI Ketua ...")
+        rm = self.lex.role_regex.search(text, start, end)
+        if rm and rm.start() > start:
+            return rm.start() - 1
+        return end
+
     def _extend_left(self, pos: int) -> int:
         """Start of the run of capitalised words before ``pos`` (same line)."""
         text = self.text
@@ -235,7 +270,9 @@ class _Finder:
             if not m:
                 break
             tok = m.group(1)
-            if tok.endswith(("'s", "’s")) or _is_stop(self.lex, tok.rstrip(".")):
+            if tok.endswith(("'s", "’s")) or (
+                _is_stop(self.lex, tok.rstrip(".")) and not self.lex.surface_index.get(tok)
+            ) or self.lex.role_regex.fullmatch(tok):
                 break
             start = start - len(m.group(0))
         # connecting words cannot start a name
@@ -285,6 +322,7 @@ class _Finder:
             if not re.search(r"[A-Z].*[A-Z]", acr):
                 continue
             before = [x for x in self.items if x.end <= m.start() and m.start() - x.end <= 2]
+            before += [x for x in self.items if x.start < m.start() and x.end == m.end()]
             if before:
                 host = max(before, key=lambda x: x.end - x.start)
                 if acr not in host.aliases and host.type != "Person":
@@ -334,14 +372,20 @@ class _Finder:
             self.add(Mention(m.start(), end, text[m.start():end], "Person", country="KR",
                              rule="korean-name", confidence=0.75))
         # Western order with a hyphenated given name: "Hong-Koo Kim"
-        rx2 = re.compile(rf"(?<![\w-])([A-Z][a-z]+-[A-Za-z][a-z]+)[ \u00a0]+({sur})(?![\w-])")
+        rx2 = re.compile(rf"(?<![\w-])([A-Z][a-z]{{1,5}}-[A-Za-z][a-z]{{1,5}})[ \u00a0]+({sur})(?![\w-])")
         for m in rx2.finditer(text):
+            if self.lex.surface_index.get(m.group(1)):
+                continue
             self.add(Mention(m.start(), m.end(), m.group(0), "Person", country="KR",
                              rule="korean-name", confidence=0.7))
         # names before speech verbs / after "kata", honorifics
         for m in _NAME.finditer(text):
             toks = m.group(0).split()
-            while toks and _is_stop(self.lex, toks[0].rstrip(".")):
+            while toks and (
+                _is_stop(self.lex, toks[0].rstrip("."))
+                or self.lex.surface_index.get(toks[0])
+                or toks[0] in self.lex.roles
+            ):
                 toks = toks[1:]
             if not toks:
                 continue
@@ -663,7 +707,8 @@ def _ref_date(article: Article) -> date | None:
 
 def _implied_country(t: TitleHit, ex: Extraction, lex: Lexicon, article: Article) -> str | None:
     """'Menteri Luar Negeri Sugiono': the post's organisation is the country."""
-    before = article.text[max(0, t.person.start - 60): t.person.start]
+    before = article.text[max(0, t.person.start - 40): t.person.start]
+    before = re.split(r"[.;:!?\n]|\b(?:dan|and|dengan|with)\b", before)[-1]
     for word, iso in sorted(lex.demonyms.items(), key=lambda kv: -len(kv[0])):
         if re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", before):
             return _ensure_country(ex, lex, iso)
@@ -794,7 +839,12 @@ def _most_specific(keys: list[str], ents: dict[str, Entity], ex: Extraction) -> 
 
 
 def _parties(s: Sentence, keyed: list, ents: dict, ex: Extraction, persons: list[str]) -> list[str]:
-    cands = [k for m, k in keyed if ents[k].type not in ("Person", "Facility", "Program")]
+    text = ex.article.text
+    cands = [
+        k for m, k in keyed
+        if ents[k].type not in ("Person", "Facility", "Program")
+        and not _LOCATIVE.search(text[max(s.start, m.start - 12): m.start])
+    ]
     cands = _most_specific(cands, ents, ex)
     # signatories' organisations
     post_orgs = []
@@ -911,7 +961,7 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
             for i in range(len(ps)):
                 for j in range(i + 1, len(ps)):
                     ca, cb = ents[ps[i]].country, ents[ps[j]].country
-                    if ca and cb and ca == cb and len(ps) > 2:
+                    if len(ps) > 2 and not (ca and cb and ca != cb):
                         continue
                     add(ps[i], ps[j], sent, "agreement-parties", 0.9)
     for info in infos:
@@ -927,13 +977,22 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
                 add(k1, k2, s, "hyphen-pair", 0.8)
         if not _COOP_CUE.search(s.text):
             continue
-        cands = _most_specific([k for _, k in keyed], ents, ex)
+        text = ex.article.text
+        partners = [
+            k for m, k in keyed
+            if not _LOCATIVE.search(text[max(s.start, m.start - 12): m.start])
+        ]
+        cands = _most_specific(partners, ents, ex)
         for i, a in enumerate(cands):
             for b in cands[i + 1:]:
                 ca, cb = ents[a].country, ents[b].country
                 if ca and cb and ca != cb and {ca, cb} <= {"ID", "KR"}:
-                    # same level or specific-to-specific only
-                    if (ents[a].type == "Country") != (ents[b].type == "Country"):
+                    # regions with regions, countries with countries; organisations
+                    # are paired only by agreements and explicit "X-Y" forms
+                    ta, tb = ents[a].type, ents[b].type
+                    if (ta == "Country") != (tb == "Country"):
+                        continue
+                    if not {ta, tb} <= {"Country", "Province", "City"}:
                         continue
                     add(a, b, s, "cooperation-sentence", 0.7)
     ex.relations.extend(pairs.values())

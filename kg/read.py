@@ -90,7 +90,13 @@ def article_from_text(text: str, source: str, lex: Lexicon | None = None, **meta
     # header area: the first lines after the headline carry byline and date
     if not published:
         for ln in lines[:12]:
-            if _BYLINE.match(ln) or re.search(r"\b(?:WIB|WITA|WIT|KST)\b|\d{4}", ln):
+            # a byline, a date/time line, or a line that is little more than a date;
+            # never body prose or a photo caption that happens to hold a date
+            if re.search(r"(?i)\b(?:foto|photo)\s*:", ln):
+                continue
+            if _BYLINE.match(ln) or re.search(r"\b(?:WIB|WITA|WIT|KST)\b", ln) or (
+                len(ln.strip()) <= 60 and re.search(r"\d{4}", ln)
+            ):
                 parsed = parse_header_date(ln, lex) if len(ln) < 200 else None
                 if parsed:
                     published, published_time = parsed

@@ -131,6 +131,14 @@ def resolve_mentions(
     text = article.text
     for e in entities.values():
         forms = [text[s:t] for s, t in e.mentions] + e.aliases
+        # "Economic Promotion Agency (CEPA)": the parenthesis is an alias, not the name
+        for f in list(forms):
+            pm = re.fullmatch(r"(.+?)\s*\(([^()]{1,15})\)", f)
+            if pm:
+                forms.remove(f)
+                forms += [pm.group(1), pm.group(2)]
+                e.aliases += [pm.group(1), pm.group(2)]
+        e.aliases = [a for a in e.aliases if not re.search(r"\(.*\)", a)]
         if e.gazetteer and e.name in forms:
             pass
         elif e.type == "Person":
