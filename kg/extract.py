@@ -644,7 +644,7 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
         finder.items.append(t.person)
         if t.org is not None and t.org.rule == "demonym":
             finder.items.append(t.org)
-    mentions = _select(finder.items)
+    mentions = _drop_headline_guesses(_select(finder.items), text)
     # a title's person wins over any other reading of the same span
     entities, key_of = resolve_mentions(mentions, lex, article)
     ref = _ref_date(article)
@@ -694,6 +694,42 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
     _cooperation(ex, infos, lex, key_of)
     _affiliations(ex, lex)
     return ex
+
+
+def _titlecase_lines(text: str) -> list[tuple[int, int]]:
+    """Lines Written Like Headlines, where capitalisation says nothing about names."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        words = re.findall(r"[^\W\d_][\w'’-]*", line)
+        if len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _drop_headline_guesses(mentions: list[Mention], text: str) -> list[Mention]:
+    """In a Title Case line a person name is kept only as far as the body confirms it."""
+    lines = _titlecase_lines(text)
+    if not lines:
+        return mentions
+    body = text
+    for s, e in lines:
+        body = body[:s] + " " * (e - s) + body[e:]
+    out = []
+    for m in mentions:
+        if m.type == "Person" and not m.key and any(s <= m.start < e for s, e in lines):
+            toks = m.text.split()
+            while toks and not re.search(
+                rf"(?<![\w]){re.escape(' '.join(toks))}(?![\w])", body
+            ):
+                toks = toks[:-1]
+            if not toks:
+                continue
+            m.text = " ".join(toks)
+            m.end = m.start + len(m.text)
+        out.append(m)
+    return out
 
 
 def _ref_date(article: Article) -> date | None:
