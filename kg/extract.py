@@ -122,7 +122,7 @@ class Mention:
         return self.start < other.end and other.start < self.end
 
 
-_TOKEN = r"(?:[A-Z][a-z]*\.(?:[A-Z]\.)*|[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*)"
+_TOKEN = r"(?:[A-Z][a-z]?\.(?:[A-Z]\.)*|[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*)"
 _NAME = re.compile(rf"{_TOKEN}(?:[ \u00a0]+{_TOKEN}){{0,3}}")
 _CAP_SEQ = re.compile(
     r"(?:[A-Z][\w&'’.]*(?:-[\w]+)*|&)(?:[ \u00a0]+(?:[A-Z0-9][\w&'’.]*(?:-[\w]+)*|&|dan|and|of|"
@@ -702,7 +702,8 @@ def _titlecase_lines(text: str) -> list[tuple[int, int]]:
     pos = 0
     for line in text.split("\n"):
         words = re.findall(r"[^\W\d_][\w'’-]*", line)
-        if len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words):
+        short = len(line) <= 160 and not line.rstrip().endswith((".", "!", "?", "\"", "”"))
+        if short and len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words):
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
@@ -829,6 +830,11 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
             participants = list(dict.fromkeys(participants))
         if etype in ("Meeting", "Visit") and not persons:
             continue  # a meeting/visit needs a named person to be worth stating
+        if etype == "Opening" and not any(
+            ents[k].type in ("Company", "GovernmentOrganization", "Organization", "Facility")
+            for k in participants + ([location] if location else [])
+        ):
+            continue  # "membuka babak baru": an opening needs something that was opened
         if not participants:
             continue
         date_v = None
@@ -842,12 +848,17 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
             if len(parties) >= 2:
                 ev.agreement = Agreement(agr_type or "Agreement", parties, [],
                                          signatories=list(persons))
-            elif agr_type is None:
-                ev.type = "Signing"
+            elif not persons:
+                continue  # a signing with neither signatories nor two parties says too little
         elif agr_type is not None and etype in ("Meeting", "Visit") and agr_pos < len(s.text):
             pass
         events.append(ev)
     merged = _merge_events(events)
+    for ev in merged:
+        # signatories named: the parties no longer stand in for them
+        if ev.agreement is not None and any(ents[p].type == "Person" for p in ev.participants):
+            ev.participants = [p for p in ev.participants
+                               if ents[p].type == "Person" or p not in ev.agreement.parties]
     _assign_sectors(merged, infos, lex)
     ex.events = merged
     # opening of an office: organisation located in the place since the date
@@ -914,7 +925,10 @@ def _merge_events(events: list[Event]) -> list[Event]:
                 continue
             same_agr = (
                 o.agreement is not None and ev.agreement is not None
-                and o.agreement.type == ev.agreement.type
+                and (
+                    o.agreement.type == ev.agreement.type
+                    or "Agreement" in (o.agreement.type, ev.agreement.type)
+                )
                 and set(o.agreement.parties) == set(ev.agreement.parties)
             )
             overlap = set(o.participants) & set(ev.participants)
@@ -933,6 +947,13 @@ def _merge_events(events: list[Event]) -> list[Event]:
         if target.agreement is None:
             target.agreement = ev.agreement
         elif ev.agreement is not None:
+            if ev.participants and set(ev.participants) != set(target.participants) and all(
+                p in target.agreement.parties for p in target.participants
+            ):
+                # the earlier mention named only the parties: the signatories replace them
+                target.participants = [p for p in target.participants
+                                       if p not in target.agreement.parties] + [
+                    p for p in ev.participants if p not in target.participants]
             for p in ev.agreement.signatories:
                 if p not in target.agreement.signatories:
                     target.agreement.signatories.append(p)
@@ -997,7 +1018,7 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
             for i in range(len(ps)):
                 for j in range(i + 1, len(ps)):
                     ca, cb = ents[ps[i]].country, ents[ps[j]].country
-                    if len(ps) > 2 and not (ca and cb and ca != cb):
+                    if len(ps) > 2 and {ca, cb} != {"ID", "KR"}:
                         continue
                     add(ps[i], ps[j], sent, "agreement-parties", 0.9)
     for info in infos:

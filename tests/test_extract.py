@@ -1,0 +1,120 @@
+"""Extraction on the project's own articles: the seed story, its English retelling, and
+failure classes (acting titles, apposition, title after a comma, relative dates)."""
+
+from pathlib import Path
+
+import pytest
+
+from kg.extract import extract, split_sentences
+from kg.read import read_file
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _extract(path: Path) -> dict:
+    art = next(iter(read_file(path)))
+    return extract(art).to_json()
+
+
+@pytest.fixture(scope="module")
+def seed_id() -> dict:
+    return _extract(ROOT / "data/articles/kabar-ibukota-2025-jakarta-chungnam.txt")
+
+
+@pytest.fixture(scope="module")
+def seed_en() -> dict:
+    return _extract(ROOT / "data/articles/nusantara-wire-2025-jakarta-south-chungcheong.txt")
+
+
+def _ent(doc: dict, name: str) -> dict:
+    for e in doc["entities"]:
+        if e["name"] == name or name in e["aliases"]:
+            return e
+    raise AssertionError(f"{name} not among {[e['name'] for e in doc['entities']]}")
+
+
+def test_seed_entities_and_types(seed_id: dict) -> None:
+    assert _ent(seed_id, "DKI Jakarta")["type"] == "Province"
+    assert _ent(seed_id, "Chungcheongnam-do")["country"] == "KR"
+    assert _ent(seed_id, "Pramono Anung")["type"] == "Person"
+    assert "Pramono" in _ent(seed_id, "Pramono Anung")["aliases"]
+    assert _ent(seed_id, "Kim Tae Heum")["country"] == "KR"
+    cepa = _ent(seed_id, "Chungcheongnam-do Economic Promotion Agency")
+    assert "CEPA" in cepa["aliases"] and cepa["type"] == "GovernmentOrganization"
+    assert _ent(seed_id, "Balai Kota Jakarta")["type"] == "Facility"
+
+
+def test_seed_posts_title_before_name_and_after_comma(seed_id: dict) -> None:
+    posts = {(p["person"], p["role_en"], p["organization"]) for p in seed_id["posts"]}
+    assert ("Pramono Anung", "governor", "DKI Jakarta") in posts
+    assert ("Kim Tae Heum", "governor", "Chungcheongnam-do") in posts
+
+
+def test_seed_signing_event_with_agreement(seed_id: dict) -> None:
+    signings = [e for e in seed_id["events"] if e["type"] == "Signing"]
+    assert len(signings) == 1, signings
+    ev = signings[0]
+    assert ev["date"] == "2025-05-27"
+    assert ev["location"] == "Balai Kota Jakarta"
+    assert set(ev["participants"]) == {"Pramono Anung", "Kim Tae Heum"}
+    agr = ev["agreement"]
+    assert agr["type"] == "LoI"
+    assert set(agr["parties"]) == {"DKI Jakarta", "Chungcheongnam-do"}
+    assert {"trade", "economy", "culture", "sports", "education"} <= set(agr["sectors"])
+
+
+def test_seed_cepa_opening_in_jakarta_2021(seed_id: dict) -> None:
+    openings = [e for e in seed_id["events"] if e["type"] == "Opening"]
+    assert any(
+        e["date"] == "2021" and "Chungcheongnam-do Economic Promotion Agency" in e["participants"]
+        for e in openings
+    ), openings
+
+
+def test_seed_cooperation_pair(seed_id: dict) -> None:
+    pairs = {frozenset(p) for p in seed_id["cooperation"]}
+    assert frozenset({"DKI Jakarta", "Chungcheongnam-do"}) in pairs
+
+
+def test_english_retelling_resolves_romanisation_and_weekday(seed_en: dict) -> None:
+    prov = _ent(seed_en, "South Chungcheong")
+    assert prov["country"] == "KR"
+    posts = {(p["person"], p["organization"]) for p in seed_en["posts"]}
+    assert ("Kim Tae-heum", prov["name"]) in posts
+    sig = [e for e in seed_en["events"] if e["type"] == "Signing"]
+    assert len(sig) == 1 and sig[0]["date"] == "2025-05-27"
+    assert sig[0]["agreement"]["type"] == "LoI"
+
+
+def test_acting_governor_and_meeting() -> None:
+    doc = _extract(ROOT / "tests/articles/jateng-gyeongnam-2024.txt")
+    assert doc["published"] == "2024-08-16"
+    posts = {(p["person"], p["role_en"], p["organization"]) for p in doc["posts"]}
+    assert ("Nana Sudjana", "governor", "Jawa Tengah") in posts
+    meetings = [e for e in doc["events"] if e["type"] in ("Meeting", "Visit")]
+    assert meetings and meetings[0]["date"] == "2024-08-15"
+    pairs = {frozenset(p) for p in doc["cooperation"]}
+    assert frozenset({"Jawa Tengah", "Gyeongsangnam-do"}) in pairs
+    # the byline name is not an entity
+    assert not any("Rina" in e["name"] for e in doc["entities"])
+
+
+def test_sentences_keep_offsets() -> None:
+    text = "Gubernur H.B. Paliuju tiba di Seoul. Ia bertemu Gubernur Jeollanam-do.\nBaris baru"
+    sents = split_sentences(text)
+    assert [s.text for s in sents] == [
+        "Gubernur H.B. Paliuju tiba di Seoul.",
+        "Ia bertemu Gubernur Jeollanam-do.",
+        "Baris baru",
+    ]
+    for s in sents:
+        assert text[s.start : s.end] == s.text
+
+
+def test_evidence_offsets_point_at_the_sentence() -> None:
+    art = next(iter(read_file(ROOT / "data/articles/kabar-ibukota-2025-jakarta-chungnam.txt")))
+    ex = extract(art)
+    for ev in ex.events:
+        for e in ev.evidence:
+            assert art.text[e.start : e.end] == e.text
+            assert 0 < e.confidence <= 1 and e.rule
