@@ -214,8 +214,10 @@ def _add_evidence(ctx: _Context, ev: Evidence) -> URIRef:
     g.add((quote, RDF.type, OA.TextQuoteSelector))
     g.add((quote, OA.exact, Literal(ev.text)))
     g.add((position, RDF.type, OA.TextPositionSelector))
-    g.add((position, OA.start, Literal(ev.start, datatype=XSD.nonNegativeInteger)))
-    g.add((position, OA.end, Literal(ev.end, datatype=XSD.nonNegativeInteger)))
+    # xsd:integer (with sh:minInclusive 0 in the shapes): Oxigraph stores derived integer
+    # types such as xsd:nonNegativeInteger as xsd:integer, so the round trip would differ
+    g.add((position, OA.start, Literal(ev.start, datatype=XSD.integer)))
+    g.add((position, OA.end, Literal(ev.end, datatype=XSD.integer)))
     return node
 
 

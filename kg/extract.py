@@ -692,7 +692,7 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
 
     _events(ex, infos, lex, key_of, ref)
     _cooperation(ex, infos, lex, key_of)
-    _affiliations(ex, lex)
+    _affiliations(ex, lex, sentences)
     return ex
 
 
@@ -1055,7 +1055,7 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
     ex.relations.extend(pairs.values())
 
 
-def _affiliations(ex: Extraction, lex: Lexicon) -> None:
+def _affiliations(ex: Extraction, lex: Lexicon, sentences: list[Sentence]) -> None:
     """An agency named after a region belongs to it (CEPA → Chungcheongnam-do); gazetteer parents."""
     ents = ex.entities
     for key, e in list(ents.items()):
@@ -1076,5 +1076,10 @@ def _affiliations(ex: Extraction, lex: Lexicon) -> None:
         if parent not in ents:
             g = lex.entries[parent]
             ents[parent] = Entity(parent, g.name, g.type, g.country, [], [], g.wikidata, True)
-        ev = e.evidence[:1]
-        ex.relations.append(Relation("part_of", key, parent, None, list(ev)))
+        first = min(e.mentions, default=None)
+        sent = next((s for s in sentences if first and s.start <= first[0] < s.end), None)
+        if sent is None:
+            continue
+        rule = "gazetteer-parent" if entry and entry.parent else "named-after-region"
+        ev = _evidence(sent, rule, 0.9 if entry else 0.7)
+        ex.relations.append(Relation("part_of", key, parent, None, [ev]))

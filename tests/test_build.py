@@ -456,7 +456,7 @@ def test_evidence_has_both_selectors_as_iris(graph: Graph) -> None:
     assert (position, RDF.type, OA.TextPositionSelector) in graph
     start = one(graph, position, OA.start)
     end = one(graph, position, OA.end)
-    assert start.datatype == XSD.nonNegativeInteger
+    assert start.datatype == XSD.integer
     assert TEXT[start.toPython() : end.toPython()] == S_SIGN
 
 
@@ -606,7 +606,7 @@ def test_bad_evidence_and_confidence_do_not_conform(
     event = one(broken, None, RDF.type, SCHEMA.Event)
     evidence = one(broken, event, IDKR.evidence)
     position = URIRef(f"{evidence}#position")
-    broken.set((position, OA.start, Literal(10**6, datatype=XSD.nonNegativeInteger)))
+    broken.set((position, OA.start, Literal(10**6, datatype=XSD.integer)))
     conforms, messages = validate(broken, shapes, ontology)
     assert not conforms
     assert "A statement needs exactly one idkr:confidence, an xsd:decimal from 0 to 1." in messages
