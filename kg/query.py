@@ -9,7 +9,9 @@ A query file starts with comment lines::
 The first comment line is the description. ``@param NAME KIND[=DEFAULT] TEXT`` declares a
 parameter bound to the variable ``?NAME``; kinds are ``entity`` (a label, alias or IRI,
 resolved in the store), ``iri``, ``string``, ``integer``, ``date``. Values are bound as
-RDF terms through the store's substitution mechanism, never spliced into the text.
+RDF terms through the store's substitution mechanism, never spliced into the text
+(Oxigraph substitutes only variables that the SELECT projects, so a query lists its
+parameters among its result variables).
 """
 
 from __future__ import annotations
@@ -93,7 +95,7 @@ def find_query(name_or_path: str) -> NamedQuery:
 
 
 _LOOKUP = """
-SELECT DISTINCT ?e ?label WHERE {
+SELECT DISTINCT ?e ?label ?needle WHERE {
   { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }
   UNION { ?e <http://www.w3.org/2004/02/skos/core#altLabel> ?l }
   UNION { ?e <http://www.w3.org/2004/02/skos/core#notation> ?l }
@@ -110,7 +112,7 @@ def resolve_entity(store: KGStore, value: str) -> URIRef:
             return URIRef(value)
     res = store.select(_LOOKUP, {"needle": Literal(value)})
     found: dict[str, str] = {}
-    for e, label in res.rows:
+    for e, label, _needle in res.rows:
         if isinstance(e, URIRef):
             found.setdefault(str(e), str(label) if label is not None else str(e))
     if len(found) == 1:
@@ -120,7 +122,7 @@ def resolve_entity(store: KGStore, value: str) -> URIRef:
         raise QueryError(f"'{value}' names several entities: {listing}. Pass the IRI instead.")
     # close matches for the error message
     like = store.select(
-        """SELECT DISTINCT ?label WHERE { { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+        """SELECT DISTINCT ?label ?needle WHERE { { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label }
            UNION { ?e <http://www.w3.org/2004/02/skos/core#altLabel> ?label }
            FILTER(CONTAINS(LCASE(STR(?label)), LCASE(STR(?needle)))) } LIMIT 8""",
         {"needle": Literal(value.split()[0] if value.split() else value)},

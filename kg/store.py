@@ -141,8 +141,8 @@ class KGStore:
             res = self._store.query(sparql, use_default_graph_as_union=True, substitutions=subs)
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL: {exc}") from exc
-        except OSError as exc:
-            raise StoreError(f"{self.spec}: query failed ({exc})") from exc
+        except (OSError, RuntimeError) as exc:
+            raise QueryError(f"query failed: {exc}") from exc
         if isinstance(res, ox.QueryBoolean):
             return bool(res)
         if isinstance(res, ox.QuerySolutions):
