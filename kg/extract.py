@@ -138,7 +138,7 @@ _SPEECH_AFTER = re.compile(
     r"mengungkapkan|menegaskan|menuturkan|menambahkan|mengapresiasi|menyambut)\b"
 )
 _SPEECH_BEFORE = re.compile(r"\b(?:kata|ujar|ucap|tutur|jelas|said|according to|menurut)\s+$", re.I)
-_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+$|\b(?:Pak|Bapak|Ibu|Bu)\s+$")
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+$|\b(?:[Pp]ak|[Bb]apak|[Ii]bu|Bu)\s+$")
 _EXTRA_STOP = frozenset(
     "Meanwhile However Also Earlier Later Besides Under According Both Each Other Several Many "
     "Two Three Four Five During Following Through Among Despite Since Following Apart "
@@ -479,64 +479,100 @@ def _find_titles(text: str, lex: Lexicon, finder: _Finder, base: list[Mention]) 
             end -= 1
         return p, end
 
+    paren = re.compile(r"[ \u00a0]*\([A-Za-z][\w&.-]{1,11}\)")
+    joiner = re.compile(
+        r"[ \u00a0]*(?:/|,?[ \u00a0]+(?:merangkap|sekaligus|serta|dan|and|&))[ \u00a0]*"
+    )
+
+    def orgs_from(pos: int) -> tuple[list[Mention], int]:
+        """The organisation phrase after a title: orgs, demonyms, '(ABBR)', 'untuk/to X'."""
+        found: list[Mention] = []
+        while True:
+            pm = paren.match(text, pos)
+            if pm:
+                pos = pm.end()
+                continue
+            o = org_at(pos)
+            if o is not None:
+                found.append(o)
+                pos = o.end
+                continue
+            link = re.match(r"[ \u00a0]+(?:untuk|for|to|di|in)(?=[ \u00a0])", text[pos:])
+            if link:
+                o2 = org_at(pos + link.end())
+                if o2 is not None:
+                    pos = o2.end  # the place of posting or the host country, not the post's org
+                    continue
+            dm = re.match(r"[ \u00a0]+(RI|Korsel|Korea Selatan|Indonesia|Korea)\b", text[pos:])
+            if dm and not found:
+                pos += dm.end()
+                iso = lex.demonyms.get(dm.group(1), "ID")
+                found.append(
+                    Mention(pos - len(dm.group(1)), pos, dm.group(1), "Country",
+                            key=f"country/{iso}", country=iso, rule="demonym")
+                )
+                continue
+            return found, pos
+
+    headlines = _titlecase_lines(text)
+
+    def in_headline(p: int) -> bool:
+        return any(s <= p < e for s, e in headlines)
+
+    consumed: set[int] = set()
     for rm in lex.role_regex.finditer(text):
-        if not finder.allowed(rm.start(), rm.end()):
+        if rm.start() in consumed or not finder.allowed(rm.start(), rm.end()):
             continue
-        role = lex.roles[rm.group(0)]
-        before = text[max(0, rm.start() - 30): rm.start()]
+        before = text[max(0, rm.start() - 40): rm.start()]
         modifier = None
-        mod = re.search(r"(\S+)[ \u00a0]+$", before)
-        if mod and mod.group(1) in lex.modifiers:
-            modifier = lex.modifiers[mod.group(1)]
+        for tok in re.findall(r"(\S+)[ \u00a0]+", before)[-2:]:
+            if tok in lex.modifiers:
+                modifier = lex.modifiers[tok]
         # T2: "<Org/Demonym> Governor Name"
         pre_org = None
         for m in base:
             if m.type != "Person" and 0 <= rm.start() - m.end <= 1:
                 pre_org = m
-        pos = rm.end()
-        org = None
-        orgs_after: list[Mention] = []
-        # T1: Role [Org ...] [,] Name
+        # T1: Role [Org ...] [(/|merangkap|sekaligus|dan) Role [Org ...]]* [,] Name
+        chain: list[tuple[re.Match[str], list[Mention]]] = []
+        cur = rm
         while True:
-            o = org_at(pos)
-            if o is None:
-                link = re.match(r"[ \u00a0]+(?:untuk|for|to|di|in)(?=[ \u00a0])", text[pos:])
-                if link and orgs_after:
-                    o2 = org_at(pos + link.end())
-                    if o2 is not None:
-                        pos = o2.end
-                        continue
-                dm = re.match(r"[ \u00a0]+(RI|Korsel|Korea Selatan|Indonesia|Korea)\b", text[pos:])
-                if dm and not orgs_after:
-                    pos += dm.end()
-                    orgs_after.append(
-                        Mention(pos - len(dm.group(1)), pos, dm.group(1), "Country",
-                                key=f"country/{lex.demonyms.get(dm.group(1), 'ID')}",
-                                country=lex.demonyms.get(dm.group(1)), rule="demonym")
-                    )
-                    continue
+            orgs_after, pos = orgs_from(cur.end())
+            chain.append((cur, orgs_after))
+            j = joiner.match(text, pos)
+            nxt = lex.role_regex.match(text, j.end()) if j else None
+            if nxt is None or not finder.allowed(nxt.start(), nxt.end()):
                 break
-            orgs_after.append(o)
-            pos = o.end
-        if orgs_after:
-            org = orgs_after[0]
+            consumed.add(nxt.start())
+            cur = nxt
         nm = name_at(pos)
         person_span = None
         rule = "title-before-name"
+        first_org = chain[0][1][0] if chain[0][1] else None
         if nm:
             person_span = nm
             # T4: "Governor Kim Tae-heum of South Chungcheong Province"
-            if org is None:
+            if first_org is None and len(chain) == 1:
                 of = re.match(r"[ \u00a0]+(?:of|dari)[ \u00a0]+", text[nm[1]:])
                 if of:
-                    org = org_at(nm[1] + of.end() - 1) or by_start.get(nm[1] + of.end())
-            if org is None and pre_org is not None:
-                org = pre_org
+                    o = org_at(nm[1] + of.end() - 1) or by_start.get(nm[1] + of.end())
+                    if o is not None:
+                        chain[0] = (chain[0][0], [o])
+            if chain[0][1] == [] and pre_org is not None:
+                chain[0] = (chain[0][0], [pre_org])
                 rule = "org-title-name"
-        else:
+        if nm and in_headline(rm.start()) and "," in text[pos:nm[0]]:
+            nm = None  # "Bertemu Dubes Korea, Gibran Ungkap ...": a headline lists two actors
+            person_span = None
+        if nm:
+            pass
+        elif len(chain) == 1 and first_org is not None:
             # T3 apposition: "Pramono Anung, Gubernur DKI Jakarta"
-            app = re.search(r"(" + _NAME.pattern + r"),[ \u00a0]*(?:the[ \u00a0]+)?$", text[max(0, rm.start() - 60): rm.start()])
-            if app and org is not None:
+            app = re.search(
+                r"(" + _NAME.pattern + r"),[ \u00a0]*(?:the[ \u00a0]+)?$",
+                text[max(0, rm.start() - 60): rm.start()],
+            )
+            if app:
                 s = max(0, rm.start() - 60) + app.start(1)
                 e = s + len(app.group(1))
                 toks = app.group(1).split()
@@ -549,8 +585,12 @@ def _find_titles(text: str, lex: Lexicon, finder: _Finder, base: list[Mention]) 
         if not finder.allowed(s, e):
             continue
         pm = Mention(s, e, text[s:e], "Person", rule=rule, confidence=0.85)
-        hits.append(TitleHit(pm, rm.group(0), role.role, role.role_en, role.scope, org, modifier,
-                             rule=rule))
+        for i, (match, orgs) in enumerate(chain):
+            role = lex.roles[match.group(0)]
+            hits.append(
+                TitleHit(pm, match.group(0), role.role, role.role_en, role.scope,
+                         orgs[0] if orgs else None, modifier if i == 0 else None, rule=rule)
+            )
     # lowercase English appositions: "Kim Tae-heum, governor of South Chungcheong Province"
     for m in re.finditer(
         r"(" + _NAME.pattern + r"),[ \u00a0]+(?:the[ \u00a0]+)?(?:(acting|former|deputy|vice)[ \u00a0]+)?"
@@ -608,7 +648,17 @@ _COOP_CUE = re.compile(
     r"partnership|partners?\b|relations|ties|sister|kembar|bersaudara|협력|교류|자매|우호",
     re.I,
 )
-_LOCATIVE = re.compile(r"(?:\bdi|\bin|\bat|\bke|\bto|\bfrom|\bdari)[ \u00a0]+(?:the[ \u00a0]+)?$", re.I)
+_LOCATIVE = re.compile(
+    r"(?:\bdi|\bin|\bat|\bke|\bto|\bfrom|\bdari)[ \u00a0]+(?:the[ \u00a0]+)?"
+    r"(?:(?:kota|kabupaten|provinsi|pulau|city of|province of|island of)[ \u00a0]+)?$",
+    re.I,
+)
+_WITH = re.compile(
+    r"\b(?:kerja ?sama|bekerja ?sama|berkolaborasi|bermitra|kemitraan|hubungan|cooperate|"
+    r"cooperation|partner(?:ship)?|team up|collaborat\w*|relations?|sister \w+)\b[^.;]{0,40}?"
+    r"\b(?:dengan|with)\b",
+    re.I,
+)
 _BETWEEN = re.compile(r"\b(?:antara|between)\b", re.I)
 _PLACE_TYPES = ("Facility", "City", "Province", "Country")
 
@@ -872,7 +922,12 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
 
 
 def _most_specific(keys: list[str], ents: dict[str, Entity], ex: Extraction) -> list[str]:
-    """Drop a country when a region, city or body of that country is also named."""
+    """Drop a country when a region, city or body of that country is also named, and a
+    province when a city inside it is named ("Kabupaten Bangli, Bali")."""
+    lex = load_lexicon()
+    parents = {
+        lex.entries[o].parent for o in keys if o in lex.entries and ents[o].type == "City"
+    }
     out = []
     for k in keys:
         e = ents[k]
@@ -880,6 +935,8 @@ def _most_specific(keys: list[str], ents: dict[str, Entity], ex: Extraction) -> 
             ents[o].country == e.country and ents[o].type != "Country" and ents[o].type != "Person"
             for o in keys
         ):
+            continue
+        if e.type == "Province" and k in parents:
             continue
         out.append(k)
     return list(dict.fromkeys(out))
@@ -1034,6 +1091,27 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
                 add(k1, k2, s, "hyphen-pair", 0.8)
         if not _COOP_CUE.search(s.text):
             continue
+        # "PEM Korea will cooperate with PT Hanwoo and Bahana Cipta": subject × partners
+        wm = _WITH.search(s.text)
+        if wm:
+            cut = s.start + wm.end()
+            before_ents = [k for m, k in keyed if m.end <= s.start + wm.start()]
+            after_ents = [k for m, k in keyed if m.start >= cut]
+            if before_ents and after_ents:
+                subject = before_ents[-1]
+                for k in dict.fromkeys(after_ents[:3]):
+                    if k != subject:
+                        add(subject, k, s, "cooperate-with", 0.75)
+        # "antara Indonesia dan Korea Selatan", "BUFS dan KBRI Seoul sepakat ...": two names
+        # joined by a conjunction in a sentence about cooperation
+        for (m1, k1), (m2, k2) in zip(keyed, keyed[1:]):
+            gap = ex.article.text[m1.end:m2.start]
+            if not re.fullmatch(r"[ \u00a0]*(?:dan|and|&|serta|with|dengan)[ \u00a0]+", gap):
+                continue
+            c1, c2 = ents[k1].country, ents[k2].country
+            if c1 and c2 and c1 == c2:
+                continue
+            add(k1, k2, s, "conjunction-pair", 0.7)
         text = ex.article.text
         partners = [
             k for m, k in keyed
