@@ -184,10 +184,29 @@ class _Finder:
     # gazetteer -----------------------------------------------------------
     def gazetteer(self) -> None:
         lex = self.lex
+        roles = [r.span() for r in lex.role_regex.finditer(self.text)]
+
+        def matches(rx: re.Pattern[str]):
+            pos = 0
+            while True:
+                m = rx.search(self.text, pos)
+                if m is None:
+                    return
+                # "Wali Kota Solo": the title owns "Kota"; match again after the title
+                clash = next((r for r in roles if r[0] < m.start() < r[1] < m.end()), None)
+                if clash is not None:
+                    again = rx.match(self.text, clash[1] + 1)
+                    if again is not None:
+                        yield again
+                        pos = again.end()
+                        continue
+                yield m
+                pos = m.end()
+
         for rx in (lex.gaz_regex, lex.hangul_regex):
             if rx is None:
                 continue
-            for m in rx.finditer(self.text):
+            for m in matches(rx):
                 keys = lex.surface_index.get(m.group(0), [])
                 if len(keys) != 1:
                     continue  # ambiguous surface: leave it to context rules
@@ -823,7 +842,18 @@ def _key(m: Mention, key_of: dict) -> str | None:
 def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, ref) -> None:
     ents = ex.entities
     events: list[Event] = []
-    for info in infos:
+    order = ["LoI", "MoU", "SisterCity", "JointDeclaration", "Agreement"]
+
+    def agreement_type(text: str) -> tuple[str | None, int]:
+        found, at = None, len(text)
+        for atype, rx in lex.agreement_triggers:
+            m = rx.search(text)
+            if m and (found is None or order.index(atype) < order.index(found)):
+                found, at = atype, m.start()
+        return found, at
+
+    pair = _dominant_pair(ex)
+    for idx, info in enumerate(infos):
         s = info.sent
         if s.related:
             continue
@@ -834,13 +864,7 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
                 hits.append((etype, m.start(), conf))
         if not hits:
             continue
-        agr_type = None
-        agr_pos = len(s.text)
-        order = ["LoI", "MoU", "SisterCity", "JointDeclaration", "Agreement"]
-        for atype, rx in lex.agreement_triggers:
-            m = rx.search(s.text)
-            if m and (agr_type is None or order.index(atype) < order.index(agr_type)):
-                agr_type, agr_pos = atype, m.start()
+        agr_type, agr_pos = agreement_type(s.text)
         types = {h[0] for h in hits}
         if "Signing" in types:
             etype = "Signing"
@@ -894,7 +918,20 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
         ev = Event(etype, date_v, location, participants,
                    evidence=[_evidence(s, f"trigger:{etype}", conf)])
         if etype == "Signing":
+            if agr_type is None:
+                # "The MoU covers ... It was signed by ...": the agreement named just before
+                for prev in reversed(infos[max(0, idx - 2): idx]):
+                    agr_type, _ = agreement_type(prev.sent.text)
+                    if agr_type:
+                        break
             parties = _parties(s, keyed, ents, ex, persons)
+            if pair and _BOTH.search(s.text):
+                # "kedua gubernur menandatangani ...": the article's two regions, their heads
+                parties = list(pair)
+                for post in ex.posts:
+                    if post.organization in pair and post.person not in ev.participants:
+                        ev.participants.append(post.person)
+                ev.participants = [p for p in ev.participants if p not in pair]
             if len(parties) >= 2:
                 ev.agreement = Agreement(agr_type or "Agreement", parties, [],
                                          signatories=list(persons))
@@ -919,6 +956,26 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
                     ex.relations.append(
                         Relation("located_in", p, ev.location, ev.date, list(ev.evidence))
                     )
+
+
+_BOTH = re.compile(
+    r"\b(?:kedua|both|the two)[ \u00a0]+(?:gubernur|wali ?kota|bupati|pemerintah|provinsi|kota|"
+    r"daerah|wilayah|pihak|governors|mayors|provinces|cities|regions|sides|governments)\b",
+    re.I,
+)
+
+
+def _dominant_pair(ex: Extraction) -> tuple[str, str] | None:
+    """The Indonesian and the Korean region or city an article mentions most."""
+    best: dict[str, tuple[int, str]] = {}
+    for k, e in ex.entities.items():
+        if e.type in ("Province", "City") and e.country in ("ID", "KR"):
+            n = len(e.mentions)
+            if n > best.get(e.country, (0, ""))[0]:
+                best[e.country] = (n, k)
+    if "ID" in best and "KR" in best:
+        return best["ID"][1], best["KR"][1]
+    return None
 
 
 def _most_specific(keys: list[str], ents: dict[str, Entity], ex: Extraction) -> list[str]:

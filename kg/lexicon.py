@@ -234,7 +234,8 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
     def rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
         parts = sorted(_split(pattern), key=len, reverse=True)
         alts = "|".join(
-            re.escape(p) if HANGUL.search(p) else r"(?<![\w])" + re.escape(p) + r"(?![\w])"
+            # Indonesian enclitics attach to the trigger: "pertemuannya", "kerja samanya"
+            re.escape(p) if HANGUL.search(p) else r"(?<![\w])" + re.escape(p) + r"(?:nya)?(?![\w])"
             for p in parts
         )
         return re.compile(alts, flags)
