@@ -87,8 +87,13 @@ def ingest(settings: Settings, paths: tuple[Path, ...], fail_fast: bool, quiet: 
     store = _open(settings, read_only=False)
     show = not quiet and len(files) > 1 and sys.stderr.isatty()
     progress = Progress(
-        TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-        console=err, transient=True, disable=not show,
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=not show,
     )
 
     def report(source: str, problem: InputError | None) -> None:
@@ -119,8 +124,9 @@ def ingest(settings: Settings, paths: tuple[Path, ...], fail_fast: bool, quiet: 
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["json", "turtle"]), default="json",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "turtle"]), default="json", show_default=True
+)
 @click.pass_obj
 def extract(settings: Settings, file: Path, fmt: str) -> None:
     """Extract one article FILE and print the result (no store involved)."""
@@ -159,7 +165,9 @@ def eval_cmd(gold_dir: Path, as_json: bool) -> None:
     totals = report.totals()
     langs = report.languages()
     click.echo(f"{len(report.articles)} articles; micro-averaged")
-    header = f"{'category':<16}{'P':>7}{'R':>7}{'F1':>7}  " + "".join(f"{'F1 ' + x:>8}" for x in langs)
+    header = f"{'category':<16}{'P':>7}{'R':>7}{'F1':>7}  " + "".join(
+        f"{'F1 ' + x:>8}" for x in langs
+    )
     click.echo(header)
     per_lang = {lang: report.totals(lang) for lang in langs}
     for c in CATEGORIES:
@@ -188,13 +196,24 @@ def queries_cmd() -> None:
 @main.command()
 @click.argument("name", required=False)
 @click.option("--sparql", help="Run this SPARQL text instead of a named query.")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a declared parameter (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
-              default="table", show_default=True)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a declared parameter (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+)
 @click.pass_obj
-def query(settings: Settings, name: str | None, sparql: str | None, params: tuple[str, ...],
-          fmt: str) -> None:
+def query(
+    settings: Settings, name: str | None, sparql: str | None, params: tuple[str, ...], fmt: str
+) -> None:
     """Run a named query (see 'kg queries'), a .rq FILE, or --sparql TEXT."""
     from .query import NamedQuery, bind_params, find_query, format_result, run_query
 
@@ -244,17 +263,27 @@ def _print_table(res) -> None:
     click.echo(f"{len(res.rows)} rows")
 
 
-# --------------------------------------------------------------------------- export / stats / validate
+# ------------------------------------------------------------- export / stats / validate
 
 
 @main.command()
-@click.option("--format", "fmt",
-              type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]),
-              default="turtle", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]),
+    default="turtle",
+    show_default=True,
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
+)
 @click.pass_obj
 def export(settings: Settings, fmt: str, output: Path | None) -> None:
-    """Export the whole graph (Turtle/N-Triples: union of graphs; TriG/N-Quads/JSON-LD: per article)."""
+    """Export the whole graph.
+
+    Turtle/N-Triples hold the union of all graphs; TriG/N-Quads/JSON-LD keep one graph
+    per article.
+    """
     from .query import PREFIXES
 
     store = _open(settings, read_only=True)

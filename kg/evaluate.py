@@ -141,8 +141,13 @@ def score_article(gold: dict, pred: dict) -> ArticleScore:
 
     gp, pp = gold.get("posts", []), pred.get("posts", [])
     post_pairs = _greedy(
-        gp, pp,
-        lambda g, p: 1.0 if same(g["person"], p["person"]) and same(g["organization"], p["organization"]) else 0.0,
+        gp,
+        pp,
+        lambda g, p: (
+            1.0
+            if same(g["person"], p["person"]) and same(g["organization"], p["organization"])
+            else 0.0
+        ),
     )
     res.counts["posts"] = Counts(len(post_pairs), len(pp), len(gp))
     for i, j in post_pairs:

@@ -271,7 +271,7 @@ class _Finder:
             if m:
                 end = start + m.start()
         for g in self.gaz:
-            if start <= g.start and g.end < end and re.match(r"[ \u00a0]+[A-Z]", text[g.end:end]):
+            if start <= g.start and g.end < end and re.match(r"[ \u00a0]+[A-Z]", text[g.end : end]):
                 return g.end
         # a person's name after a one-word org name: "KBRI Seoul Sigit Aris" is caught above;
         # a role word inside the tail ends the name ("Komisi X DPR RI Ketua ...")
@@ -285,13 +285,18 @@ class _Finder:
         text = self.text
         start = pos
         while True:
-            m = re.search(r"([A-Z0-9][\w&'’.]*(?:-[\w]+)*|&|of|and|dan)[ \u00a0]+$", text[max(0, start - 60) : start])
+            m = re.search(
+                r"([A-Z0-9][\w&'’.]*(?:-[\w]+)*|&|of|and|dan)[ \u00a0]+$",
+                text[max(0, start - 60) : start],
+            )
             if not m:
                 break
             tok = m.group(1)
-            if tok.endswith(("'s", "’s")) or (
-                _is_stop(self.lex, tok.rstrip(".")) and not self.lex.surface_index.get(tok)
-            ) or self.lex.role_regex.fullmatch(tok):
+            if (
+                tok.endswith(("'s", "’s"))
+                or (_is_stop(self.lex, tok.rstrip(".")) and not self.lex.surface_index.get(tok))
+                or self.lex.role_regex.fullmatch(tok)
+            ):
                 break
             start = start - len(m.group(0))
         # connecting words cannot start a name
@@ -314,7 +319,8 @@ class _Finder:
             return
         name = raw
         aliases: list[str] = []
-        # "Kawasan Industri Terpadu (KIT) Batang" -> name without the parenthesis, alias "KIT Batang"
+        # "Kawasan Industri Terpadu (KIT) Batang" -> name without the parenthesis,
+        # alias "KIT Batang"
         paren = re.search(r"[ \u00a0]*\(([A-Z][\w&.-]{1,12})\)[ \u00a0]*", raw)
         if paren:
             before, after = raw[: paren.start()], raw[paren.end() :]
@@ -330,8 +336,17 @@ class _Finder:
                 country = g.country
                 break
         self.add(
-            Mention(start, end, raw, etype, rule=rule, confidence=0.7, country=country,
-                    aliases=aliases, name=name)
+            Mention(
+                start,
+                end,
+                raw,
+                etype,
+                rule=rule,
+                confidence=0.7,
+                country=country,
+                aliases=aliases,
+                name=name,
+            )
         )
 
     # acronyms in parentheses after a name ---------------------------------
@@ -354,9 +369,17 @@ class _Finder:
                 if u.start() == m.start() + 1:
                     continue
                 self.add(
-                    Mention(u.start(), u.end(), acr, host.type, key=host.key,
-                            country=host.country, rule="acronym", confidence=0.8,
-                            name=host.name or host.text)
+                    Mention(
+                        u.start(),
+                        u.end(),
+                        acr,
+                        host.type,
+                        key=host.key,
+                        country=host.country,
+                        rule="acronym",
+                        confidence=0.8,
+                        name=host.name or host.text,
+                    )
                 )
 
     # programmes in quotes -------------------------------------------------
@@ -367,15 +390,24 @@ class _Finder:
             re.I,
         )
         for m in rx.finditer(self.text):
-            self.add(Mention(m.start(1), m.end(1), m.group(1), "Program", rule="programme-quoted",
-                             confidence=0.75))
+            self.add(
+                Mention(
+                    m.start(1),
+                    m.end(1),
+                    m.group(1),
+                    "Program",
+                    rule="programme-quoted",
+                    confidence=0.75,
+                )
+            )
 
     # persons without titles --------------------------------------------------
     def persons(self) -> None:
         text = self.text
         sur = "|".join(sorted(self.lex.korean_surnames, key=len, reverse=True))
         rx = re.compile(
-            rf"(?<![\w-])({sur})[ \u00a0]+([A-Z][a-z]+(?:-[a-z]+)?)(?:[ \u00a0]+([A-Z][a-z]+))?(?![\w-])"
+            rf"(?<![\w-])({sur})[ \u00a0]+([A-Z][a-z]+(?:-[a-z]+)?)"
+            r"(?:[ \u00a0]+([A-Z][a-z]+))?(?![\w-])"
         )
         for m in rx.finditer(text):
             given = [g for g in (m.group(2), m.group(3)) if g]
@@ -388,15 +420,35 @@ class _Finder:
                 # "Kim Min" is fine, but a two-token "Park Hotel" is not: need context
                 if not re.match(r"[A-Z][a-z]{1,5}$", given[0]):
                     continue
-            self.add(Mention(m.start(), end, text[m.start():end], "Person", country="KR",
-                             rule="korean-name", confidence=0.75))
+            self.add(
+                Mention(
+                    m.start(),
+                    end,
+                    text[m.start() : end],
+                    "Person",
+                    country="KR",
+                    rule="korean-name",
+                    confidence=0.75,
+                )
+            )
         # Western order with a hyphenated given name: "Hong-Koo Kim"
-        rx2 = re.compile(rf"(?<![\w-])([A-Z][a-z]{{1,5}}-[A-Za-z][a-z]{{1,5}})[ \u00a0]+({sur})(?![\w-])")
+        rx2 = re.compile(
+            rf"(?<![\w-])([A-Z][a-z]{{1,5}}-[A-Za-z][a-z]{{1,5}})[ \u00a0]+({sur})(?![\w-])"
+        )
         for m in rx2.finditer(text):
             if self.lex.surface_index.get(m.group(1)):
                 continue
-            self.add(Mention(m.start(), m.end(), m.group(0), "Person", country="KR",
-                             rule="korean-name", confidence=0.7))
+            self.add(
+                Mention(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    "Person",
+                    country="KR",
+                    rule="korean-name",
+                    confidence=0.7,
+                )
+            )
         # names before speech verbs / after "kata", honorifics
         for m in _NAME.finditer(text):
             toks = m.group(0).split()
@@ -409,23 +461,31 @@ class _Finder:
             if not toks:
                 continue
             start = m.end() - len(" ".join(toks)) if toks != m.group(0).split() else m.start()
-            span_text = text[start:m.end()]
+            span_text = text[start : m.end()]
             if any(_is_stop(self.lex, t) for t in toks) or self.lex.surface_index.get(span_text):
                 continue
-            after = text[m.end(): m.end() + 40]
-            before = text[max(0, start - 30): start]
+            after = text[m.end() : m.end() + 40]
+            before = text[max(0, start - 30) : start]
             ok = False
             if re.match(r",?[ \u00a0]+", after) and _SPEECH_AFTER.match(after.lstrip(", \u00a0")):
                 ok = True
             if _SPEECH_BEFORE.search(before) or _HONORIFIC.search(before):
                 ok = True
             if ok:
-                self.add(Mention(start, m.end(), span_text, "Person", rule="speech-or-honorific",
-                                 confidence=0.6))
+                self.add(
+                    Mention(
+                        start,
+                        m.end(),
+                        span_text,
+                        "Person",
+                        rule="speech-or-honorific",
+                        confidence=0.6,
+                    )
+                )
 
     def _name_context(self, start: int, end: int) -> bool:
-        before = self.text[max(0, start - 40): start]
-        after = self.text[end: end + 40]
+        before = self.text[max(0, start - 40) : start]
+        after = self.text[end : end + 40]
         return bool(
             self.lex.role_regex.search(before[-25:])
             or _SPEECH_BEFORE.search(before)
@@ -527,8 +587,15 @@ def _find_titles(text: str, lex: Lexicon, finder: _Finder, base: list[Mention]) 
                 pos += dm.end()
                 iso = lex.demonyms.get(dm.group(1), "ID")
                 found.append(
-                    Mention(pos - len(dm.group(1)), pos, dm.group(1), "Country",
-                            key=f"country/{iso}", country=iso, rule="demonym")
+                    Mention(
+                        pos - len(dm.group(1)),
+                        pos,
+                        dm.group(1),
+                        "Country",
+                        key=f"country/{iso}",
+                        country=iso,
+                        rule="demonym",
+                    )
                 )
                 continue
             return found, pos
@@ -542,7 +609,7 @@ def _find_titles(text: str, lex: Lexicon, finder: _Finder, base: list[Mention]) 
     for rm in lex.role_regex.finditer(text):
         if rm.start() in consumed or not finder.allowed(rm.start(), rm.end()):
             continue
-        before = text[max(0, rm.start() - 40): rm.start()]
+        before = text[max(0, rm.start() - 40) : rm.start()]
         modifier = None
         for tok in re.findall(r"(\S+)[ \u00a0]+", before)[-2:]:
             if tok in lex.modifiers:
@@ -572,7 +639,7 @@ def _find_titles(text: str, lex: Lexicon, finder: _Finder, base: list[Mention]) 
             person_span = nm
             # T4: "Governor Kim Tae-heum of South Chungcheong Province"
             if first_org is None and len(chain) == 1:
-                of = re.match(r"[ \u00a0]+(?:of|dari)[ \u00a0]+", text[nm[1]:])
+                of = re.match(r"[ \u00a0]+(?:of|dari)[ \u00a0]+", text[nm[1] :])
                 if of:
                     o = org_at(nm[1] + of.end() - 1) or by_start.get(nm[1] + of.end())
                     if o is not None:
@@ -580,7 +647,7 @@ def _find_titles(text: str, lex: Lexicon, finder: _Finder, base: list[Mention]) 
             if chain[0][1] == [] and pre_org is not None:
                 chain[0] = (chain[0][0], [pre_org])
                 rule = "org-title-name"
-        if nm and in_headline(rm.start()) and "," in text[pos:nm[0]]:
+        if nm and in_headline(rm.start()) and "," in text[pos : nm[0]]:
             nm = None  # "Bertemu Dubes Korea, Gibran Ungkap ...": a headline lists two actors
             person_span = None
         if nm:
@@ -589,7 +656,7 @@ def _find_titles(text: str, lex: Lexicon, finder: _Finder, base: list[Mention]) 
             # T3 apposition: "Pramono Anung, Gubernur DKI Jakarta"
             app = re.search(
                 r"(" + _NAME.pattern + r"),[ \u00a0]*(?:the[ \u00a0]+)?$",
-                text[max(0, rm.start() - 60): rm.start()],
+                text[max(0, rm.start() - 60) : rm.start()],
             )
             if app:
                 s = max(0, rm.start() - 60) + app.start(1)
@@ -607,13 +674,24 @@ def _find_titles(text: str, lex: Lexicon, finder: _Finder, base: list[Mention]) 
         for i, (match, orgs) in enumerate(chain):
             role = lex.roles[match.group(0)]
             hits.append(
-                TitleHit(pm, match.group(0), role.role, role.role_en, role.scope,
-                         orgs[0] if orgs else None, modifier if i == 0 else None, rule=rule)
+                TitleHit(
+                    pm,
+                    match.group(0),
+                    role.role,
+                    role.role_en,
+                    role.scope,
+                    orgs[0] if orgs else None,
+                    modifier if i == 0 else None,
+                    rule=rule,
+                )
             )
     # lowercase English appositions: "Kim Tae-heum, governor of South Chungcheong Province"
     for m in re.finditer(
-        r"(" + _NAME.pattern + r"),[ \u00a0]+(?:the[ \u00a0]+)?(?:(acting|former|deputy|vice)[ \u00a0]+)?"
-        r"(governor|mayor|minister|ambassador|president|chairman|chief executive|head|rector|regent)"
+        r"("
+        + _NAME.pattern
+        + r"),[ \u00a0]+(?:the[ \u00a0]+)?(?:(acting|former|deputy|vice)[ \u00a0]+)?"
+        r"(governor|mayor|minister|ambassador|president|chairman|chief executive|head|rector|"
+        r"regent)"
         r"[ \u00a0]+(?:of|for|to)[ \u00a0]+(?:the[ \u00a0]+)?",
         text,
     ):
@@ -626,16 +704,28 @@ def _find_titles(text: str, lex: Lexicon, finder: _Finder, base: list[Mention]) 
         toks = m.group(1).split()
         if any(_is_stop(lex, t) for t in toks):
             continue
-        pm = Mention(m.start(1), m.end(1), m.group(1), "Person", rule="name-comma-role-of",
-                     confidence=0.8)
-        hits.append(TitleHit(pm, m.group(3), role.role, role.role_en, role.scope, org,
-                             m.group(2), rule="name-comma-role-of"))
+        pm = Mention(
+            m.start(1), m.end(1), m.group(1), "Person", rule="name-comma-role-of", confidence=0.8
+        )
+        hits.append(
+            TitleHit(
+                pm,
+                m.group(3),
+                role.role,
+                role.role_en,
+                role.scope,
+                org,
+                m.group(2),
+                rule="name-comma-role-of",
+            )
+        )
     # Korean: "김태흠 충남도지사", "박보생 김천시장", "조현 외교부 장관"
     ko_roles = sorted((r for r in lex.roles if HANGUL.search(r)), key=len, reverse=True)
     if ko_roles:
         rx = re.compile(
             r"([\uac00-\ud7a3]{2,4})[ \u00a0]+([\uac00-\ud7a3]{1,12}?)[ \u00a0]?("
-            + "|".join(map(re.escape, ko_roles)) + r")(?![\uac00-\ud7a3]{2})"
+            + "|".join(map(re.escape, ko_roles))
+            + r")(?![\uac00-\ud7a3]{2})"
         )
         for m in rx.finditer(text):
             org_text = m.group(2)
@@ -645,18 +735,44 @@ def _find_titles(text: str, lex: Lexicon, finder: _Finder, base: list[Mention]) 
                     org = g
                     break
             if org is None and org_text:
-                keys = lex.surface_index.get(org_text) or lex.surface_index.get(org_text + "시") or (
-                    lex.surface_index.get(org_text + "도")
+                keys = (
+                    lex.surface_index.get(org_text)
+                    or lex.surface_index.get(org_text + "시")
+                    or (lex.surface_index.get(org_text + "도"))
                 )
                 if keys and len(keys) == 1:
                     e = lex.entries[keys[0]]
-                    org = Mention(m.start(2), m.end(2), org_text, e.type, key=e.key,
-                                  country=e.country, rule="gazetteer")
+                    org = Mention(
+                        m.start(2),
+                        m.end(2),
+                        org_text,
+                        e.type,
+                        key=e.key,
+                        country=e.country,
+                        rule="gazetteer",
+                    )
             role = lex.roles[m.group(3)]
-            pm = Mention(m.start(1), m.end(1), m.group(1), "Person", rule="korean-title",
-                         confidence=0.8, country=org.country if org else None)
-            hits.append(TitleHit(pm, m.group(3), role.role, role.role_en, role.scope, org, None,
-                                 rule="korean-title"))
+            pm = Mention(
+                m.start(1),
+                m.end(1),
+                m.group(1),
+                "Person",
+                rule="korean-title",
+                confidence=0.8,
+                country=org.country if org else None,
+            )
+            hits.append(
+                TitleHit(
+                    pm,
+                    m.group(3),
+                    role.role,
+                    role.role_en,
+                    role.scope,
+                    org,
+                    None,
+                    rule="korean-title",
+                )
+            )
     return hits
 
 
@@ -771,7 +887,7 @@ def _titlecase_lines(text: str) -> list[tuple[int, int]]:
     pos = 0
     for line in text.split("\n"):
         words = re.findall(r"[^\W\d_][\w'’-]*", line)
-        short = len(line) <= 160 and not line.rstrip().endswith((".", "!", "?", "\"", "”"))
+        short = len(line) <= 160 and not line.rstrip().endswith((".", "!", "?", '"', "”"))
         if short and len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words):
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
@@ -790,9 +906,7 @@ def _drop_headline_guesses(mentions: list[Mention], text: str) -> list[Mention]:
     for m in mentions:
         if m.type == "Person" and not m.key and any(s <= m.start < e for s, e in lines):
             toks = m.text.split()
-            while toks and not re.search(
-                rf"(?<![\w]){re.escape(' '.join(toks))}(?![\w])", body
-            ):
+            while toks and not re.search(rf"(?<![\w]){re.escape(' '.join(toks))}(?![\w])", body):
                 toks = toks[:-1]
             if not toks:
                 continue
@@ -813,7 +927,7 @@ def _ref_date(article: Article) -> date | None:
 
 def _implied_country(t: TitleHit, ex: Extraction, lex: Lexicon, article: Article) -> str | None:
     """'Menteri Luar Negeri Sugiono': the post's organisation is the country."""
-    before = article.text[max(0, t.person.start - 40): t.person.start]
+    before = article.text[max(0, t.person.start - 40) : t.person.start]
     before = re.split(r"[.;:!?\n]|\b(?:dan|and|dengan|with)\b", before)[-1]
     for word, iso in sorted(lex.demonyms.items(), key=lambda kv: -len(kv[0])):
         if re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", before):
@@ -885,20 +999,29 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
             if ents[k].type in _PLACE_TYPES and _LOCATIVE.search(s.text[: m.start - s.start]):
                 location = k
                 break
-            if ents[k].type in _PLACE_TYPES and s.text[m.end - s.start: m.end - s.start + 2] == "에서":
-                location = k
+            after = s.text[m.end - s.start : m.end - s.start + 24]
+            if ents[k].type in _PLACE_TYPES and re.match(r"(?:\([^)]{0,20}\))?에(?:서)?", after):
+                location = k  # Korean locative particle: "자카르타 시청(Balai Kota)에서"
                 break
         persons = [k for m, k in keyed if ents[k].type == "Person"]
         actors = [
-            k for m, k in keyed
+            k
+            for m, k in keyed
             if ents[k].type not in ("Person", "Facility", "Program") and k != location
         ]
         actors = _most_specific(actors, ents, ex)
         participants = list(dict.fromkeys(persons))
         if etype == "Opening":
-            participants = list(dict.fromkeys(persons + [
-                k for k in actors if ents[k].type in ("Company", "GovernmentOrganization", "Organization")
-            ]))
+            participants = list(
+                dict.fromkeys(
+                    persons
+                    + [
+                        k
+                        for k in actors
+                        if ents[k].type in ("Company", "GovernmentOrganization", "Organization")
+                    ]
+                )
+            )
         if not participants:
             participants = [k for k in actors if ents[k].type != "Country" or etype == "Signing"]
             participants = list(dict.fromkeys(participants))
@@ -915,12 +1038,21 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
         for d in info.dates:
             date_v = d.value
             break
-        ev = Event(etype, date_v, location, participants,
-                   evidence=[_evidence(s, f"trigger:{etype}", conf)])
+        if date_v is None:
+            # '"...," kata Gibran, Rabu (15/2/2023).': a dated statement by a participant
+            for nxt in infos[idx + 1 : idx + 4]:
+                if nxt.sent.related or not nxt.dates:
+                    continue
+                if any(_key(m, key_of) in persons for m in nxt.mentions):
+                    date_v = nxt.dates[0].value
+                    break
+        ev = Event(
+            etype, date_v, location, participants, evidence=[_evidence(s, f"trigger:{etype}", conf)]
+        )
         if etype == "Signing":
             if agr_type is None:
                 # "The MoU covers ... It was signed by ...": the agreement named just before
-                for prev in reversed(infos[max(0, idx - 2): idx]):
+                for prev in reversed(infos[max(0, idx - 2) : idx]):
                     agr_type, _ = agreement_type(prev.sent.text)
                     if agr_type:
                         break
@@ -933,19 +1065,23 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
                         ev.participants.append(post.person)
                 ev.participants = [p for p in ev.participants if p not in pair]
             if len(parties) >= 2:
-                ev.agreement = Agreement(agr_type or "Agreement", parties, [],
-                                         signatories=list(persons))
+                ev.agreement = Agreement(
+                    agr_type or "Agreement", parties, [], signatories=list(persons)
+                )
             elif not persons:
                 continue  # a signing with neither signatories nor two parties says too little
         elif agr_type is not None and etype in ("Meeting", "Visit") and agr_pos < len(s.text):
             pass
         events.append(ev)
-    merged = _merge_events(events)
+    merged = _merge_events(events, {k for k, e in ents.items() if e.type == "Person"})
     for ev in merged:
         # signatories named: the parties no longer stand in for them
         if ev.agreement is not None and any(ents[p].type == "Person" for p in ev.participants):
-            ev.participants = [p for p in ev.participants
-                               if ents[p].type == "Person" or p not in ev.agreement.parties]
+            ev.participants = [
+                p
+                for p in ev.participants
+                if ents[p].type == "Person" or p not in ev.agreement.parties
+            ]
     _assign_sectors(merged, infos, lex)
     ex.events = merged
     # opening of an office: organisation located in the place since the date
@@ -982,9 +1118,7 @@ def _most_specific(keys: list[str], ents: dict[str, Entity], ex: Extraction) -> 
     """Drop a country when a region, city or body of that country is also named, and a
     province when a city inside it is named ("Kabupaten Bangli, Bali")."""
     lex = load_lexicon()
-    parents = {
-        lex.entries[o].parent for o in keys if o in lex.entries and ents[o].type == "City"
-    }
+    parents = {lex.entries[o].parent for o in keys if o in lex.entries and ents[o].type == "City"}
     out = []
     for k in keys:
         e = ents[k]
@@ -1002,9 +1136,10 @@ def _most_specific(keys: list[str], ents: dict[str, Entity], ex: Extraction) -> 
 def _parties(s: Sentence, keyed: list, ents: dict, ex: Extraction, persons: list[str]) -> list[str]:
     text = ex.article.text
     cands = [
-        k for m, k in keyed
+        k
+        for m, k in keyed
         if ents[k].type not in ("Person", "Facility", "Program")
-        and not _LOCATIVE.search(text[max(s.start, m.start - 12): m.start])
+        and not _LOCATIVE.search(text[max(s.start, m.start - 12) : m.start])
     ]
     cands = _most_specific(cands, ents, ex)
     # signatories' organisations
@@ -1019,7 +1154,11 @@ def _parties(s: Sentence, keyed: list, ents: dict, ex: Extraction, persons: list
     if bm:
         after = [k for m, k in keyed if m.start - s.start > bm.start() and k in cands]
         if len(after) >= 2:
-            return list(dict.fromkeys(after))[:2] if len(set(after)) == 2 else list(dict.fromkeys(after))
+            return (
+                list(dict.fromkeys(after))[:2]
+                if len(set(after)) == 2
+                else list(dict.fromkeys(after))
+            )
     merged = list(dict.fromkeys(post_orgs + cands))
     return merged
 
@@ -1030,7 +1169,9 @@ def _compatible_dates(a: str | None, b: str | None) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
-def _merge_events(events: list[Event]) -> list[Event]:
+def _merge_events(events: list[Event], persons: set[str]) -> list[Event]:
+    """One event per happening: mentions of the same type, compatible dates and a shared
+    person (or the same agreement) are merged."""
     out: list[Event] = []
     for ev in events:
         target = None
@@ -1038,14 +1179,24 @@ def _merge_events(events: list[Event]) -> list[Event]:
             if o.type != ev.type or not _compatible_dates(o.date, ev.date):
                 continue
             same_agr = (
-                o.agreement is not None and ev.agreement is not None
+                o.agreement is not None
+                and ev.agreement is not None
                 and (
                     o.agreement.type == ev.agreement.type
                     or "Agreement" in (o.agreement.type, ev.agreement.type)
                 )
                 and set(o.agreement.parties) == set(ev.agreement.parties)
             )
-            overlap = set(o.participants) & set(ev.participants)
+            overlap = {p for p in set(o.participants) & set(ev.participants) if p in persons}
+            if not overlap and o.agreement is None and ev.agreement is None:
+                overlap = set(o.participants) & set(ev.participants)
+            if (
+                o.agreement is not None
+                and ev.agreement is not None
+                and "Agreement" not in (o.agreement.type, ev.agreement.type)
+                and o.agreement.type != ev.agreement.type
+            ):
+                continue  # an LoI and the MoU that followed it are two signings
             if same_agr or overlap:
                 target = o
                 break
@@ -1061,13 +1212,15 @@ def _merge_events(events: list[Event]) -> list[Event]:
         if target.agreement is None:
             target.agreement = ev.agreement
         elif ev.agreement is not None:
-            if ev.participants and set(ev.participants) != set(target.participants) and all(
-                p in target.agreement.parties for p in target.participants
+            if (
+                ev.participants
+                and set(ev.participants) != set(target.participants)
+                and all(p in target.agreement.parties for p in target.participants)
             ):
                 # the earlier mention named only the parties: the signatories replace them
-                target.participants = [p for p in target.participants
-                                       if p not in target.agreement.parties] + [
-                    p for p in ev.participants if p not in target.participants]
+                target.participants = [
+                    p for p in target.participants if p not in target.agreement.parties
+                ] + [p for p in ev.participants if p not in target.participants]
             for p in ev.agreement.signatories:
                 if p not in target.agreement.signatories:
                     target.agreement.signatories.append(p)
@@ -1091,20 +1244,41 @@ def _assign_sectors(events: list[Event], infos: list[_SentInfo], lex: Lexicon) -
         return [slug for _, slug in sorted(found)]
 
     body = [i for i in infos if not i.sent.related]
+    scope_word = re.compile(
+        r"\b(?:sektor|bidang|sector|sectors|fields|areas|mencakup|meliputi|covers?|covering|"
+        r"including|includes)\b",
+        re.I,
+    )
+    # "Isi LoI mencakup empat bidang. Pertama, ... Kedua, perdagangan ...": an enumeration
+    # after a scope sentence continues it
+    ordinal = re.compile(
+        r"^(?:Pertama|Kedua|Ketiga|Keempat|Kelima|Keenam|Terakhir|First|Second|Third|Fourth|"
+        r"Fifth|Sixth|Finally|Lastly)\b,",
+    )
+    enumerated: set[int] = set()
+    open_scope = False
+    for i in body:
+        if scope_word.search(i.sent.text):
+            open_scope = True
+        elif open_scope and ordinal.match(i.sent.text):
+            enumerated.add(i.sent.start)
+        elif not ordinal.match(i.sent.text):
+            open_scope = False
     for ev in with_agr:
         secs: list[str] = []
         own = {e.start for e in ev.evidence}
         if len(with_agr) == 1:
-            scope = [i for i in body if i.sent.start in own or _COOP_CUE.search(i.sent.text)
-                     or re.search(r"\b(?:sektor|bidang|sector|sectors|fields|areas|mencakup|meliputi|covers?|including)\b", i.sent.text, re.I)]
+            scope = [
+                i
+                for i in body
+                if i.sent.start in own
+                or i.sent.start in enumerated
+                or _COOP_CUE.search(i.sent.text)
+                or scope_word.search(i.sent.text)
+            ]
         else:
             scope = [i for i in body if i.sent.start in own]
         for i in scope:
-            if i.sent.start not in own and not (
-                _COOP_CUE.search(i.sent.text)
-                or re.search(r"\b(?:sektor|bidang|sector|sectors|fields|areas|mencakup|meliputi)\b", i.sent.text, re.I)
-            ):
-                continue
             for slug in sectors_in(i.sent.text):
                 if slug not in secs:
                     secs.append(slug)
@@ -1140,10 +1314,14 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
         if not _COOP_CUE.search(s.text) and not re.search(r"\w[-–]\w", s.text):
             continue
         keyed = [(m, _key(m, key_of)) for m in info.mentions]
-        keyed = [(m, k) for m, k in keyed if k in ents and ents[k].type not in ("Person", "Facility", "Program")]
+        keyed = [
+            (m, k)
+            for m, k in keyed
+            if k in ents and ents[k].type not in ("Person", "Facility", "Program")
+        ]
         # "Indonesia-Korea", "Jakarta–Chungnam": a hyphen or dash joining two names
-        for (m1, k1), (m2, k2) in zip(keyed, keyed[1:]):
-            gap = ex.article.text[m1.end:m2.start]
+        for (m1, k1), (m2, k2) in zip(keyed, keyed[1:], strict=False):
+            gap = ex.article.text[m1.end : m2.start]
             if re.fullmatch(r"[ \u00a0]*[-–—/][ \u00a0]*", gap):
                 add(k1, k2, s, "hyphen-pair", 0.8)
         if not _COOP_CUE.search(s.text):
@@ -1161,8 +1339,8 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
                         add(subject, k, s, "cooperate-with", 0.75)
         # "antara Indonesia dan Korea Selatan", "BUFS dan KBRI Seoul sepakat ...": two names
         # joined by a conjunction in a sentence about cooperation
-        for (m1, k1), (m2, k2) in zip(keyed, keyed[1:]):
-            gap = ex.article.text[m1.end:m2.start]
+        for (m1, k1), (m2, k2) in zip(keyed, keyed[1:], strict=False):
+            gap = ex.article.text[m1.end : m2.start]
             if not re.fullmatch(r"[ \u00a0]*(?:dan|and|&|serta|with|dengan)[ \u00a0]+", gap):
                 continue
             c1, c2 = ents[k1].country, ents[k2].country
@@ -1171,12 +1349,11 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
             add(k1, k2, s, "conjunction-pair", 0.7)
         text = ex.article.text
         partners = [
-            k for m, k in keyed
-            if not _LOCATIVE.search(text[max(s.start, m.start - 12): m.start])
+            k for m, k in keyed if not _LOCATIVE.search(text[max(s.start, m.start - 12) : m.start])
         ]
         cands = _most_specific(partners, ents, ex)
         for i, a in enumerate(cands):
-            for b in cands[i + 1:]:
+            for b in cands[i + 1 :]:
                 ca, cb = ents[a].country, ents[b].country
                 if ca and cb and ca != cb and {ca, cb} <= {"ID", "KR"}:
                     # regions with regions, countries with countries; organisations
@@ -1191,7 +1368,8 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
 
 
 def _affiliations(ex: Extraction, lex: Lexicon, sentences: list[Sentence]) -> None:
-    """An agency named after a region belongs to it (CEPA → Chungcheongnam-do); gazetteer parents."""
+    """An agency named after a region belongs to it (CEPA → Chungcheongnam-do), and so does
+    an organisation whose gazetteer entry names a parent."""
     ents = ex.entities
     for key, e in list(ents.items()):
         if e.type not in ("GovernmentOrganization", "Organization"):
@@ -1202,7 +1380,9 @@ def _affiliations(ex: Extraction, lex: Lexicon, sentences: list[Sentence]) -> No
             parent = entry.parent
         else:
             m = lex.gaz_regex.match(e.name)
-            if m and re.search(r"(?i)agency|office|promotion|center|centre|badan|dinas|kantor", e.name):
+            if m and re.search(
+                r"(?i)agency|office|promotion|center|centre|badan|dinas|kantor", e.name
+            ):
                 keys = lex.surface_index.get(m.group(0), [])
                 if len(keys) == 1 and keys[0].startswith(("region/", "city/")):
                     parent = keys[0]

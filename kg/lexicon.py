@@ -100,9 +100,7 @@ def _compile_alternation(surfaces: list[str]) -> str:
     return "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
 
 
-def _load_gazetteer(
-    gdir: Path, affixes: list[tuple[str, str, str]]
-) -> dict[str, GazEntry]:
+def _load_gazetteer(gdir: Path, affixes: list[tuple[str, str, str]]) -> dict[str, GazEntry]:
     entries: dict[str, GazEntry] = {}
 
     def add(entry: GazEntry, aliases: list[str]) -> None:
@@ -177,8 +175,10 @@ def _load_gazetteer(
             labels = {k: r.get(f"name_{k}", "") for k in ("id", "en", "ko")}
             parent = r.get("parent") or None
             if parent:
-                parent = f"region/{parent}" if re.fullmatch(r"[A-Z]{2}-\w+", parent) else (
-                    f"org/{parent}"
+                parent = (
+                    f"region/{parent}"
+                    if re.fullmatch(r"[A-Z]{2}-\w+", parent)
+                    else (f"org/{parent}")
                 )
             add(
                 GazEntry(
@@ -267,15 +267,10 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
         for r in _rows(ldir / "org_heads.csv", ("type", "lang", "position", "word"))
     ]
     surnames = frozenset(
-        r["romanized"]
-        for r in _rows(ldir / "korean_surnames.csv", ("romanized",))
+        r["romanized"] for r in _rows(ldir / "korean_surnames.csv", ("romanized",))
     )
-    stopwords = frozenset(
-        r["word"] for r in _rows(ldir / "stopwords.csv", ("word",))
-    )
-    demonyms = {
-        r["word"]: r["country"] for r in _rows(ldir / "demonyms.csv", ("word", "country"))
-    }
+    stopwords = frozenset(r["word"] for r in _rows(ldir / "stopwords.csv", ("word",)))
+    demonyms = {r["word"]: r["country"] for r in _rows(ldir / "demonyms.csv", ("word", "country"))}
     return Lexicon(
         entries=entries,
         surface_index=index,

@@ -122,7 +122,8 @@ def resolve_entity(store: KGStore, value: str) -> URIRef:
         raise QueryError(f"'{value}' names several entities: {listing}. Pass the IRI instead.")
     # close matches for the error message
     like = store.select(
-        """SELECT DISTINCT ?label ?needle WHERE { { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+        """SELECT DISTINCT ?label ?needle WHERE {
+           { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label }
            UNION { ?e <http://www.w3.org/2004/02/skos/core#altLabel> ?label }
            FILTER(CONTAINS(LCASE(STR(?label)), LCASE(STR(?needle)))) } LIMIT 8""",
         {"needle": Literal(value.split()[0] if value.split() else value)},
@@ -163,8 +164,11 @@ def bind_params(store: KGStore, query: NamedQuery, values: dict[str, str]) -> di
             raise QueryError(
                 f"parameter '{p.name}' of '{query.name}' expects {p.kind}, got '{raw}'"
             ) from exc
-    missing = [p.name for p in query.params if p.default is None and p.name not in out
-               and "optional" not in p.description.lower()]
+    missing = [
+        p.name
+        for p in query.params
+        if p.default is None and p.name not in out and "optional" not in p.description.lower()
+    ]
     if missing:
         raise QueryError(
             f"query '{query.name}' needs --param {missing[0]}=… "
@@ -189,7 +193,9 @@ def run_query(store: KGStore, sparql: str, bindings: dict[str, Node] | None = No
         return SelectResult(["result"], [(Literal(res),)])
     if isinstance(res, SelectResult):
         return res
-    return SelectResult(["subject", "predicate", "object"], sorted(res, key=lambda t: tuple(map(str, t))))
+    return SelectResult(
+        ["subject", "predicate", "object"], sorted(res, key=lambda t: tuple(map(str, t)))
+    )
 
 
 PREFIXES = {
@@ -214,10 +220,10 @@ def short(term: Node | None, base: str | None = None) -> str:
     if isinstance(term, URIRef):
         s = str(term)
         if base and s.startswith(base):
-            return s[len(base):]
+            return s[len(base) :]
         for prefix, ns in PREFIXES.items():
             if s.startswith(ns):
-                return f"{prefix}:{s[len(ns):]}"
+                return f"{prefix}:{s[len(ns) :]}"
         marker = "/resource/"
         if marker in s:
             return s.split(marker, 1)[1]
@@ -236,7 +242,7 @@ def format_result(res: SelectResult, fmt: str) -> str:
         bindings = []
         for row in res.rows:
             b = {}
-            for var, term in zip(res.variables, row):
+            for var, term in zip(res.variables, row, strict=True):
                 if term is None:
                     continue
                 if isinstance(term, URIRef):

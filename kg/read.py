@@ -63,7 +63,9 @@ def _normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def article_from_text(text: str, source: str, lex: Lexicon | None = None, **meta: str | None) -> Article:
+def article_from_text(
+    text: str, source: str, lex: Lexicon | None = None, **meta: str | None
+) -> Article:
     """Build an article from plain text, reading headline/byline/date/URL lines."""
     lex = lex or load_lexicon()
     text = _normalise(text)
@@ -94,8 +96,10 @@ def article_from_text(text: str, source: str, lex: Lexicon | None = None, **meta
             # never body prose or a photo caption that happens to hold a date
             if re.search(r"(?i)\b(?:foto|photo)\s*:", ln):
                 continue
-            if _BYLINE.match(ln) or re.search(r"\b(?:WIB|WITA|WIT|KST)\b", ln) or (
-                len(ln.strip()) <= 60 and re.search(r"\d{4}", ln)
+            if (
+                _BYLINE.match(ln)
+                or re.search(r"\b(?:WIB|WITA|WIT|KST)\b", ln)
+                or (len(ln.strip()) <= 60 and re.search(r"\d{4}", ln))
             ):
                 parsed = parse_header_date(ln, lex) if len(ln) < 200 else None
                 if parsed:
@@ -121,7 +125,9 @@ def article_from_text(text: str, source: str, lex: Lexicon | None = None, **meta
     )
 
 
-def article_from_html(html: str, source: str, lex: Lexicon | None = None, **meta: str | None) -> Article:
+def article_from_html(
+    html: str, source: str, lex: Lexicon | None = None, **meta: str | None
+) -> Article:
     """Main text and metadata of a news page through trafilatura."""
     import trafilatura  # heavy import, only for HTML
 
@@ -208,7 +214,9 @@ def read_file(path: Path, lex: Lexicon | None = None) -> Iterator[Article | Inpu
     kind = SUFFIXES.get(path.suffix.lower())
     src = str(path)
     if kind is None:
-        yield InputError(src, f"unsupported file type '{path.suffix}' (use .txt, .html, .htm or .jsonl)")
+        yield InputError(
+            src, f"unsupported file type '{path.suffix}' (use .txt, .html, .htm or .jsonl)"
+        )
         return
     if kind == "jsonl":
         yield from read_jsonl(path, lex)

@@ -31,8 +31,10 @@ def gazetteer_graph(lex: Lexicon, base: str) -> Graph:
         if e.country:
             g.add((s, IDKR.country, entity_iri(f"country/{e.country}", base)))
         if e.parent:
-            prop = SCHEMA.containedInPlace if e.type in ("Province", "City") else (
-                SCHEMA.parentOrganization
+            prop = (
+                SCHEMA.containedInPlace
+                if e.type in ("Province", "City")
+                else (SCHEMA.parentOrganization)
             )
             g.add((s, prop, entity_iri(e.parent, base)))
         if e.wikidata:

@@ -72,7 +72,13 @@ def resolve_mentions(
             if m.key not in entities:
                 if entry is not None:
                     entities[m.key] = Entity(
-                        m.key, entry.name, entry.type, entry.country, [], [], entry.wikidata,
+                        m.key,
+                        entry.name,
+                        entry.type,
+                        entry.country,
+                        [],
+                        [],
+                        entry.wikidata,
                         gazetteer=True,
                     )
                 else:
@@ -117,7 +123,8 @@ def resolve_mentions(
                 break
         if key is None:
             cands = [
-                e for e in entities.values()
+                e
+                for e in entities.values()
                 if e.type == "Person" and toks and toks < set(_tokens(e.name))
             ]
             if len(cands) == 1:
@@ -144,9 +151,17 @@ def resolve_mentions(
         elif e.type == "Person":
             e.name = max(forms, key=lambda f: (len(_tokens(f)), len(f)), default=e.name)
         elif forms:
-            plain = [f for f in forms if not re.match(
-                r"(?i)(pemprov|pemkot|pemkab|pemerintah|provinsi|prov\.|kota|kabupaten|kab\.|pemda)\b", f
-            ) and not re.search(r"(?i)\b(province|provincial|city|regency|government|metropolitan)\b", f)]
+            plain = [
+                f
+                for f in forms
+                if not re.match(
+                    r"(?i)(pemprov|pemkot|pemkab|pemerintah|provinsi|prov\.|kota|kabupaten|kab\.|pemda)\b",
+                    f,
+                )
+                and not re.search(
+                    r"(?i)\b(province|provincial|city|regency|government|metropolitan)\b", f
+                )
+            ]
             pool = plain or forms
             if e.gazetteer:
                 e.name = max(pool, key=len)

@@ -26,7 +26,8 @@ def store_stats(store: KGStore) -> dict:
     ev_types = store.select(
         _P
         + """SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {
-               ?e a schema:Event ; idkr:eventType ?c . BIND(STRAFTER(STR(?c), "event-type/") AS ?t) }
+               ?e a schema:Event ; idkr:eventType ?c .
+               BIND(STRAFTER(STR(?c), "event-type/") AS ?t) }
              GROUP BY ?t ORDER BY DESC(?n) ?t"""
     )
     return {

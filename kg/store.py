@@ -106,7 +106,10 @@ class KGStore:
         """Atomically replace one named graph with ``graph``'s triples."""
         self._check_writable()
         body = graph.serialize(format="nt")
-        update = f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }}"
+        update = (
+            f"DROP SILENT GRAPH <{graph_iri}> ;\n"
+            f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }}"
+        )
         try:
             self._store.update(update)
         except (OSError, SyntaxError) as exc:

@@ -131,7 +131,9 @@ def test_eval_on_a_small_gold_folder(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     gold = {
-        "id": "a", "lang": "id", "published": None,
+        "id": "a",
+        "lang": "id",
+        "published": None,
         "entities": [
             {"name": "Ridwan Kamil", "type": "Person", "aliases": [], "country": "ID"},
             {"name": "Jawa Barat", "type": "Province", "aliases": [], "country": "ID"},
@@ -140,13 +142,27 @@ def test_eval_on_a_small_gold_folder(tmp_path: Path) -> None:
             {"name": "Bandung", "type": "City", "aliases": [], "country": "ID"},
         ],
         "posts": [
-            {"person": "Ridwan Kamil", "role": "Gubernur", "role_en": "governor",
-             "organization": "Jawa Barat"},
-            {"person": "Lee Cheol-woo", "role": "Gubernur", "role_en": "governor",
-             "organization": "Gyeongsangbuk-do"},
+            {
+                "person": "Ridwan Kamil",
+                "role": "Gubernur",
+                "role_en": "governor",
+                "organization": "Jawa Barat",
+            },
+            {
+                "person": "Lee Cheol-woo",
+                "role": "Gubernur",
+                "role_en": "governor",
+                "organization": "Gyeongsangbuk-do",
+            },
         ],
-        "events": [{"type": "Meeting", "date": "2019-05-06", "location": "Bandung",
-                    "participants": ["Ridwan Kamil", "Lee Cheol-woo"]}],
+        "events": [
+            {
+                "type": "Meeting",
+                "date": "2019-05-06",
+                "location": "Bandung",
+                "participants": ["Ridwan Kamil", "Lee Cheol-woo"],
+            }
+        ],
         "cooperation": [],
     }
     (tmp_path / "a.json").write_text(json.dumps(gold), encoding="utf-8")

@@ -92,7 +92,9 @@ def test_jsonl_lines_and_line_numbered_errors(tmp_path: Path) -> None:
         ("notes.docx", b"PK\x03\x04", "unsupported file type"),
     ],
 )
-def test_bad_files_get_one_clear_error(tmp_path: Path, name: str, data: bytes, problem: str) -> None:
+def test_bad_files_get_one_clear_error(
+    tmp_path: Path, name: str, data: bytes, problem: str
+) -> None:
     p = tmp_path / name
     p.write_bytes(data)
     item = _one(p)
@@ -106,13 +108,15 @@ def test_utf16_and_bom_are_read(tmp_path: Path) -> None:
     p.write_bytes("Gubernur Bali bertemu delegasi Jeju.".encode("utf-16"))
     assert _one(p).text.startswith("Gubernur Bali")
     p2 = tmp_path / "bom.txt"
-    p2.write_bytes(b"\xef\xbb\xbf" + "Wali Kota Surabaya ke Busan.".encode())
+    p2.write_bytes(b"\xef\xbb\xbf" + b"Wali Kota Surabaya ke Busan.")
     assert _one(p2).text.startswith("Wali Kota")
 
 
 def test_folders_are_walked_and_missing_paths_reported(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "a.txt").write_text("Gubernur Bali bertemu Gubernur Jeju.", encoding="utf-8")
+    (tmp_path / "sub" / "a.txt").write_text(
+        "Gubernur Bali bertemu Gubernur Jeju.", encoding="utf-8"
+    )
     (tmp_path / "skip.pdf").write_bytes(b"%PDF")
     items = list(iter_articles([tmp_path, tmp_path / "missing.txt"]))
     assert len(items) == 2
