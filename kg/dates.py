@@ -54,8 +54,10 @@ def _patterns(lex_id: int, months: tuple[str, ...], weekdays: tuple[str, ...]) -
         "range_dd": re.compile(
             rf"(?<!\d)(\d{{1,2}})\s*[-–—]\s*(\d{{1,2}})\s+({mon})\.?,?\s+({year})", re.I
         ),
-        "dmy": re.compile(rf"(?<!\d)(\d{{1,2}})\s+({mon})\.?,?\s+({year})(?!\d)", re.I),
-        "mdy": re.compile(rf"\b({mon})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+({year})(?!\d)", re.I),
+        "dmy": re.compile(rf"(?<!\d)(\d{{1,2}})\s+({mon})\.?,?\s*({year})(?!\d)", re.I),
+        "mdy": re.compile(
+            rf"\b({mon})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)({year})(?!\d)", re.I
+        ),
         "md": re.compile(rf"\b({mon})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})", re.I),
         "dm": re.compile(rf"(?<!\d)(\d{{1,2}})\s+({mon})\b(?!\.?,?\s+\d{{4}})", re.I),
         "my": re.compile(rf"\b({mon})\.?,?\s+({year})(?!\d)", re.I),

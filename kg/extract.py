@@ -1040,7 +1040,7 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
             break
         if date_v is None:
             # '"...," kata Gibran, Rabu (15/2/2023).': a dated statement by a participant
-            for nxt in infos[idx + 1 : idx + 4]:
+            for nxt in infos[idx + 1 : idx + 9]:
                 if nxt.sent.related or not nxt.dates:
                     continue
                 if any(_key(m, key_of) in persons for m in nxt.mentions):
@@ -1073,7 +1073,7 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
         elif agr_type is not None and etype in ("Meeting", "Visit") and agr_pos < len(s.text):
             pass
         events.append(ev)
-    merged = _merge_events(events, {k for k, e in ents.items() if e.type == "Person"})
+    merged = _merge_events(events, {k for k, e in ents.items() if e.type == "Person"}, ents)
     for ev in merged:
         # signatories named: the parties no longer stand in for them
         if ev.agreement is not None and any(ents[p].type == "Person" for p in ev.participants):
@@ -1169,7 +1169,22 @@ def _compatible_dates(a: str | None, b: str | None) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
-def _merge_events(events: list[Event], persons: set[str]) -> list[Event]:
+def _same_parties(a: list[str], b: list[str], ents: dict[str, Entity]) -> bool:
+    """Party lists that name the same sides: equal, one inside the other, or differing only
+    by names of the same country ("South Korea" / "Seoul" used for the state)."""
+    sa, sb = set(a), set(b)
+    if sa == sb or sa < sb or sb < sa:
+        return True
+    if not sa & sb:
+        return False
+    ca = {ents[k].country for k in sa - sb}
+    cb = {ents[k].country for k in sb - sa}
+    return len(ca) == 1 and ca == cb and None not in ca
+
+
+def _merge_events(
+    events: list[Event], persons: set[str], ents: dict[str, Entity] | None = None
+) -> list[Event]:
     """One event per happening: mentions of the same type, compatible dates and a shared
     person (or the same agreement) are merged."""
     out: list[Event] = []
@@ -1185,9 +1200,22 @@ def _merge_events(events: list[Event], persons: set[str]) -> list[Event]:
                     o.agreement.type == ev.agreement.type
                     or "Agreement" in (o.agreement.type, ev.agreement.type)
                 )
-                and set(o.agreement.parties) == set(ev.agreement.parties)
+                and (
+                    set(o.agreement.parties) == set(ev.agreement.parties)
+                    or (
+                        ents is not None
+                        and not {*o.participants, *ev.participants} & persons
+                        and _same_parties(o.agreement.parties, ev.agreement.parties, ents)
+                    )
+                )
             )
             overlap = {p for p in set(o.participants) & set(ev.participants) if p in persons}
+            if overlap and o.type in ("Meeting", "Visit"):
+                # a minister meeting one counterpart, then another: two meetings
+                po = {p for p in o.participants if p in persons}
+                pe = {p for p in ev.participants if p in persons}
+                if len(overlap) < 2 and not (po <= pe or pe <= po):
+                    overlap = set()
             if not overlap and o.agreement is None and ev.agreement is None:
                 overlap = set(o.participants) & set(ev.participants)
             if (
