@@ -244,7 +244,7 @@ class _Finder:
                     tail = seq.match(text, m.end() + 1)
                     if not tail:
                         continue
-                    end = self._cut_tail(m.end() + 1, tail.end(), etype)
+                    end = self._cut_tail(m.end() + 1, tail.end(), etype, m.start())
                     self._org(m.start(), end, etype, f"org-head:{word}")
             else:
                 rx = re.compile(rf"(?<![\w]){w}(?![\w])")
@@ -263,15 +263,19 @@ class _Finder:
                             end = more.end()
                     self._org(start, end, etype, f"org-head:{word}")
 
-    def _cut_tail(self, start: int, end: int, etype: str) -> int:
-        """'Universitas Mataram Bambang Hari' → stop after the place; 'PT A and B' → 'PT A'."""
+    def _cut_tail(self, start: int, end: int, etype: str, head: int | None = None) -> int:
+        """'Universitas Mataram Bambang Hari' → stop after the place; 'PT A and B' → 'PT A';
+        'KBRI Seoul Sigit Aris' (a known name that starts with the head word) → 'KBRI Seoul'."""
         text = self.text
         if etype == "Company":
             m = re.search(r"[ \u00a0]+(?:and|dan|&)[ \u00a0]", text[start:end])
             if m:
                 end = start + m.start()
+        first = start if head is None else head
         for g in self.gaz:
-            if start <= g.start and g.end < end and re.match(r"[ \u00a0]+[A-Z]", text[g.end : end]):
+            if first <= g.start and start < g.end < end and re.match(
+                r"[ \u00a0]+[A-Z]", text[g.end : end]
+            ):
                 return g.end
         # a person's name after a one-word org name: "KBRI Seoul Sigit Aris" is caught above;
         # a role word inside the tail ends the name ("Komisi X DPR RI Ketua ...")
@@ -543,14 +547,19 @@ def _find_titles(text: str, lex: Lexicon, finder: _Finder, base: list[Mention]) 
         toks = nm.group(0).split()
         keep: list[str] = []
         cursor = p
-        for t in toks:
+        for i, t in enumerate(toks):
             tpos = text.index(t, cursor)
-            if _is_stop(lex, t.rstrip(".,")) or tpos in by_start or lex.surface_index.get(t):
+            bare = t.rstrip(".,")
+            # "Ali An Sun Guen": a surname inside a name is not the article "An"
+            stop = _is_stop(lex, bare) and not (i > 0 and bare in lex.korean_surnames)
+            if stop or tpos in by_start or lex.surface_index.get(t):
                 break
             if lex.role_regex.match(text, tpos):
                 break
             keep.append(t)
             cursor = tpos + len(t)
+            if t.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+", t):
+                break  # "Lee Seung Ha. Menjajaki ...": a full stop after a word ends the name
         if not keep:
             return None
         end = cursor
@@ -632,6 +641,15 @@ def _find_titles(text: str, lex: Lexicon, finder: _Finder, base: list[Mention]) 
             consumed.add(nxt.start())
             cur = nxt
         nm = name_at(pos)
+        if nm is not None and not chain[-1][1]:
+            # "Counselor Politik KBRI Seoul Sigit ...": a word between the title and an
+            # organisation qualifies the title; the name comes after the organisation
+            follow, after = orgs_from(nm[1])
+            if follow and re.match(r"[ \u00a0]*,?[ \u00a0]*[A-Z]", text[after : after + 3]):
+                nm2 = name_at(after)
+                if nm2 is not None:
+                    chain[-1] = (chain[-1][0], follow)
+                    nm, pos = nm2, after
         person_span = None
         rule = "title-before-name"
         first_org = chain[0][1][0] if chain[0][1] else None
