@@ -273,8 +273,10 @@ class _Finder:
                 end = start + m.start()
         first = start if head is None else head
         for g in self.gaz:
-            if first <= g.start and start < g.end < end and re.match(
-                r"[ \u00a0]+[A-Z]", text[g.end : end]
+            if (
+                first <= g.start
+                and start < g.end < end
+                and re.match(r"[ \u00a0]+[A-Z]", text[g.end : end])
             ):
                 return g.end
         # a person's name after a one-word org name: "KBRI Seoul Sigit Aris" is caught above;
@@ -797,8 +799,9 @@ def _find_titles(text: str, lex: Lexicon, finder: _Finder, base: list[Mention]) 
 # --------------------------------------------------------------------------- the extractor
 
 _COOP_CUE = re.compile(
-    r"kerja ?sama|bekerja ?sama|kolaborasi|kemitraan|hubungan|bilateral|cooperation|cooperate|"
-    r"partnership|partners?\b|relations|ties|sister|kembar|bersaudara|협력|교류|자매|우호",
+    r"kerja ?sama|bekerja ?sama|kolaborasi|berkolaborasi|kemitraan|bermitra|hubungan|bilateral|"
+    r"cooperation|cooperate|collaborat\w*|partnership|partners?\b|team(?:s|ed)? up|join(?:s|ed)? "
+    r"hands|relations|ties|sister|kembar|bersaudara|협력|교류|자매|우호",
     re.I,
 )
 _LOCATIVE = re.compile(
@@ -848,6 +851,18 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
         if t.org is not None and t.org.rule == "demonym":
             finder.items.append(t.org)
     mentions = _drop_headline_guesses(_select(finder.items), text)
+    # a person named once with a title is the same person wherever the name recurs
+    known = {m.text for m in mentions if m.type == "Person" and len(m.text.split()) >= 2}
+    taken = [(m.start, m.end) for m in mentions]
+    extra = []
+    for name in sorted(known, key=len, reverse=True):
+        for hit in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            s, e = hit.span()
+            if any(s < te and ts < e for ts, te in taken) or not finder.allowed(s, e):
+                continue
+            taken.append((s, e))
+            extra.append(Mention(s, e, name, "Person", rule="repeated-name", confidence=0.8))
+    mentions = sorted(mentions + extra, key=lambda m: m.start)
     # a title's person wins over any other reading of the same span
     entities, key_of = resolve_mentions(mentions, lex, article)
     ref = _ref_date(article)
@@ -1082,6 +1097,10 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
                     if post.organization in pair and post.person not in ev.participants:
                         ev.participants.append(post.person)
                 ev.participants = [p for p in ev.participants if p not in pair]
+            if len({ents[p].country for p in parties} - {None}) == 1 and all(
+                ents[p].country for p in parties
+            ):
+                parties = []  # all on one side: co-attendees, not the two sides of a deal
             if len(parties) >= 2:
                 ev.agreement = Agreement(
                     agr_type or "Agreement", parties, [], signatories=list(persons)
@@ -1378,11 +1397,15 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
             cut = s.start + wm.end()
             before_ents = [k for m, k in keyed if m.end <= s.start + wm.start()]
             after_ents = [k for m, k in keyed if m.start >= cut]
+            explicit = False
             if before_ents and after_ents:
                 subject = before_ents[-1]
                 for k in dict.fromkeys(after_ents[:3]):
                     if k != subject:
                         add(subject, k, s, "cooperate-with", 0.75)
+                        explicit = True
+            if explicit:
+                continue  # the sentence says who cooperates with whom
         # "antara Indonesia dan Korea Selatan", "BUFS dan KBRI Seoul sepakat ...": two names
         # joined by a conjunction in a sentence about cooperation
         for (m1, k1), (m2, k2) in zip(keyed, keyed[1:], strict=False):
@@ -1405,10 +1428,8 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
                     # regions with regions, countries with countries; organisations
                     # are paired only by agreements and explicit "X-Y" forms
                     ta, tb = ents[a].type, ents[b].type
-                    if (ta == "Country") != (tb == "Country"):
-                        continue
-                    if not {ta, tb} <= {"Country", "Province", "City"}:
-                        continue
+                    if ta != tb or ta not in ("Country", "Province", "City"):
+                        continue  # province with province, city with city, state with state
                     add(a, b, s, "cooperation-sentence", 0.7)
     ex.relations.extend(pairs.values())
 
