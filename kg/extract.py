@@ -1008,7 +1008,7 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
         for etype, _lang, rx, conf in lex.event_triggers:
             m = rx.search(s.text)
             if m:
-                hits.append((etype, m.start(), conf))
+                hits.append((etype, m.start(), conf, m.group(0).lower()))
         if not hits:
             continue
         agr_type, agr_pos = agreement_type(s.text)
@@ -1023,7 +1023,8 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
             etype = "Meeting"
         else:
             etype = hits[0][0]
-        conf = max(h[2] for h in hits if h[0] == etype)
+        conf, word = max((h[2], h[3]) for h in hits if h[0] == etype)
+        word = next((h[3] for h in hits if h[0] == etype and h[3] in _GATHERINGS), word)
         keyed = [(m, _key(m, key_of)) for m in info.mentions]
         keyed = [(m, k) for m, k in keyed if k in ents]
         # location: a place right after a locative preposition
@@ -1080,7 +1081,11 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
                     date_v = nxt.dates[0].value
                     break
         ev = Event(
-            etype, date_v, location, participants, evidence=[_evidence(s, f"trigger:{etype}", conf)]
+            etype,
+            date_v,
+            location,
+            participants,
+            evidence=[_evidence(s, f"trigger:{etype}:{word}", conf)],
         )
         if etype == "Signing":
             if agr_type is None:
@@ -1107,10 +1112,11 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
                 )
             elif not persons:
                 continue  # a signing with neither signatories nor two parties says too little
-        elif agr_type is not None and etype in ("Meeting", "Visit") and agr_pos < len(s.text):
-            pass
+            elif "Meeting" in types and agr_type is None:
+                ev.type = "Meeting"  # people of one side at a meeting where others signed
         events.append(ev)
     merged = _merge_events(events, {k for k, e in ents.items() if e.type == "Person"}, ents)
+    merged = _attach_signatories(merged, ents)
     for ev in merged:
         # signatories named: the parties no longer stand in for them
         if ev.agreement is not None and any(ents[p].type == "Person" for p in ev.participants):
@@ -1206,6 +1212,47 @@ def _compatible_dates(a: str | None, b: str | None) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
+def _attach_signatories(events: list[Event], ents: dict[str, Entity]) -> list[Event]:
+    """A signing with named people but no agreement, and exactly one agreement signing that
+    names no people: one ceremony told twice ("X dan Y menandatangani ... ; kedua kota
+    resmi menjadi kota kembar")."""
+    with_agr = [e for e in events if e.type == "Signing" and e.agreement is not None]
+    bare = [e for e in events if e.type == "Signing" and e.agreement is None]
+    if len(with_agr) != 1 or not bare:
+        return events
+    target = with_agr[0]
+    if any(ents[p].type == "Person" for p in target.participants):
+        return events
+    out = []
+    for ev in events:
+        if ev in bare and _compatible_dates(ev.date, target.date):
+            target.participants = [p for p in ev.participants] + [
+                p for p in target.participants if p not in target.agreement.parties
+            ]
+            target.agreement.signatories = list(ev.participants)
+            target.date = target.date or ev.date
+            target.location = target.location or ev.location
+            target.evidence.extend(ev.evidence)
+            continue
+        out.append(ev)
+    return out
+
+
+_GATHERINGS = frozenset(
+    "symposium simposium conference konferensi seminar workshop lokakarya forum summit ktt "
+    "roundtable 심포지엄 포럼 세미나".split()
+)
+
+
+def _gathering(ev: Event) -> str | None:
+    """The named kind of gathering an event was read from (symposium, forum …), if any."""
+    for e in ev.evidence:
+        word = e.rule.rsplit(":", 1)[-1]
+        if word in _GATHERINGS:
+            return word
+    return None
+
+
 def _same_parties(a: list[str], b: list[str], ents: dict[str, Entity]) -> bool:
     """Party lists that name the same sides: equal, one inside the other, or differing only
     by names of the same country ("South Korea" / "Seoul" used for the state)."""
@@ -1253,6 +1300,8 @@ def _merge_events(
                 pe = {p for p in ev.participants if p in persons}
                 if len(overlap) < 2 and not (po <= pe or pe <= po):
                     overlap = set()
+            if o.type == "Meeting" and _gathering(o) and _gathering(o) == _gathering(ev):
+                overlap = {"same gathering"}  # "... also spoke at the symposium"
             if not overlap and o.agreement is None and ev.agreement is None:
                 overlap = set(o.participants) & set(ev.participants)
             if (
