@@ -203,6 +203,13 @@ class _Finder:
                 yield m
                 pos = m.end()
 
+        if lex.context_regex is not None:
+            for m in lex.context_regex.finditer(self.text):
+                entry = lex.entries[lex.context_names[m.group(1)]]
+                mm = Mention(m.start(1), m.end(1), m.group(1), entry.type, key=entry.key,
+                             country=entry.country, rule="gazetteer-in-context", confidence=0.85)
+                self.gaz.append(mm)
+                self.add(mm)
         for rx in (lex.gaz_regex, lex.hangul_regex):
             if rx is None:
                 continue
@@ -529,9 +536,18 @@ def _select(mentions: list[Mention]) -> list[Mention]:
     return chosen
 
 
-def _find_titles(text: str, lex: Lexicon, finder: _Finder, base: list[Mention]) -> list[TitleHit]:
+def _find_titles(
+    text: str,
+    lex: Lexicon,
+    finder: _Finder,
+    base: list[Mention],
+    unnamed: list[tuple[Mention, str]] | None = None,
+) -> list[TitleHit]:
     """Role title patterns: 'Gubernur DKI Jakarta Pramono Anung', 'Jakarta Governor X',
-    'X, Gubernur DKI Jakarta', 'Governor X of Y', and Korean '김태흠 충남도지사'."""
+    'X, Gubernur DKI Jakarta', 'Governor X of Y', and Korean '김태흠 충남도지사'.
+
+    Titles with an organisation but no name ('kunjungan Gubernur Provinsi Jeollanamdo ke
+    Palu') add the organisation to ``unnamed``: it stands in for its official."""
     hits: list[TitleHit] = []
     by_start = {m.start: m for m in base if m.type != "Person"}
 
@@ -686,6 +702,8 @@ def _find_titles(text: str, lex: Lexicon, finder: _Finder, base: list[Mention]) 
                     person_span = (s, e)
                     rule = "name-comma-title"
         if person_span is None:
+            if nm is None and first_org is not None and unnamed is not None:
+                unnamed.append((first_org, lex.roles[rm.group(0)].role))
             continue
         s, e = person_span
         if not finder.allowed(s, e):
@@ -845,7 +863,8 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
     finder.items = pre
     finder.acronyms()
     base = _select(finder.items)
-    titles = _find_titles(text, lex, finder, base)
+    unnamed: list[tuple[Mention, str]] = []
+    titles = _find_titles(text, lex, finder, base, unnamed)
     for t in titles:
         finder.items.append(t.person)
         if t.org is not None and t.org.rule == "demonym":
@@ -908,7 +927,7 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
         ms = [m for m in mentions if s.start <= m.start < s.end and (m.start, m.end) in key_of]
         infos.append(_SentInfo(s, ms, find_dates(s.text, lex, ref)))
 
-    _events(ex, infos, lex, key_of, ref)
+    _events(ex, infos, lex, key_of, ref, unnamed)
     _cooperation(ex, infos, lex, key_of)
     _affiliations(ex, lex, sentences)
     return ex
@@ -986,7 +1005,14 @@ def _key(m: Mention, key_of: dict) -> str | None:
     return key_of.get((m.start, m.end))
 
 
-def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, ref) -> None:
+def _events(
+    ex: Extraction,
+    infos: list[_SentInfo],
+    lex: Lexicon,
+    key_of: dict,
+    ref: date | None,
+    unnamed: list[tuple[Mention, str]],
+) -> None:
     ents = ex.entities
     events: list[Event] = []
     order = ["LoI", "MoU", "SisterCity", "JointDeclaration", "Agreement"]
@@ -1056,11 +1082,23 @@ def _events(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict, 
                     ]
                 )
             )
+        stand_ins = []
+        for o, role in unnamed:
+            okey = key_of.get((o.start, o.end))
+            if not (s.start <= o.start < s.end) or okey is None or okey == location:
+                continue
+            # "Gubernur Sulawesi Tengah" without a name: the person the article says holds it
+            holders = {p.person for p in ex.posts if p.organization == okey and p.role_key == role}
+            stand_ins.append(holders.pop() if len(holders) == 1 else okey)
+        if stand_ins and not persons:
+            persons = [k for k in stand_ins if ents[k].type == "Person"]
+        if not participants and stand_ins:
+            participants = list(dict.fromkeys(stand_ins))  # "Gubernur Jeollanamdo" unnamed
         if not participants:
             participants = [k for k in actors if ents[k].type != "Country" or etype == "Signing"]
             participants = list(dict.fromkeys(participants))
-        if etype in ("Meeting", "Visit") and not persons:
-            continue  # a meeting/visit needs a named person to be worth stating
+        if etype in ("Meeting", "Visit") and not persons and not stand_ins:
+            continue  # a meeting/visit needs a named person (or an unnamed official's body)
         if etype == "Opening" and not any(
             ents[k].type in ("Company", "GovernmentOrganization", "Organization", "Facility")
             for k in participants + ([location] if location else [])

@@ -83,6 +83,8 @@ class Lexicon:
     timezones: dict[str, str]
     org_heads: list[tuple[str, str, str, str]]  # type, lang, position, word
     affixes: list[tuple[str, str, str]]
+    context_regex: re.Pattern[str] | None  # bare city names that need a preposition or title
+    context_names: dict[str, str]
     korean_surnames: frozenset[str]
     stopwords: frozenset[str]
     demonyms: dict[str, str]  # adjective -> country ISO
@@ -221,6 +223,33 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
         else None
     )
 
+    # "Batang", "Kudus", "Palu" are also common words: the gazetteer lists them only as
+    # "Kabupaten Batang" etc. After "di", "ke", "Walikota" … the bare name is the place.
+    context_names: dict[str, str] = {}
+    for e in entries.values():
+        if e.type != "City":
+            continue
+        m = re.fullmatch(r"(?:Kota|Kabupaten)\s+(.+)", e.name) or re.fullmatch(
+            r"(.+?)\s+(?:City|Regency)", e.name
+        )
+        bare = m.group(1) if m else None
+        if bare and bare not in index and not HANGUL.search(bare):
+            context_names.setdefault(bare, e.key)
+    # a bare name shared by a city and a regency (Kota/Kabupaten Bandung) is ambiguous
+    for e in entries.values():
+        m = re.fullmatch(r"(?:Kota|Kabupaten)\s+(.+)", e.name)
+        if m and context_names.get(m.group(1)) not in (None, e.key):
+            context_names[m.group(1)] = ""
+    context_names = {k: v for k, v in context_names.items() if v}
+    context_regex = (
+        re.compile(
+            r"(?:\bdi|\bke|\bdari|\bin|\bto|\bat|\bfrom|Walikota|Wali Kota|Bupati|Mayor of)"
+            r"[ \u00a0](" + _compile_alternation(list(context_names)) + r")(?![\w-])"
+        )
+        if context_names
+        else None
+    )
+
     roles: dict[str, Role] = {}
     for r in _rows(ldir / "roles.csv", ("surface", "lang", "role", "role_en", "scope")):
         roles[r["surface"]] = Role(r["surface"], r["lang"], r["role"], r["role_en"], r["scope"])
@@ -288,6 +317,8 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
         timezones=timezones,
         org_heads=org_heads,
         affixes=affixes,
+        context_regex=context_regex,
+        context_names=context_names,
         korean_surnames=surnames,
         stopwords=stopwords,
         demonyms=demonyms,
