@@ -395,6 +395,21 @@ class _Finder:
                     )
                 )
 
+    # "the Indonesian government", "Seoul's government": the state ------------
+    def governments(self) -> None:
+        lex = self.lex
+        words = [w for w in lex.demonyms if not HANGUL.search(w) and " " not in w or "Korean" in w]
+        rx = re.compile(
+            r"\b(" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")"
+            r"[ \u00a0]+(?:central[ \u00a0]+)?government\b"
+        )
+        for m in rx.finditer(self.text):
+            iso = lex.demonyms[m.group(1)]
+            key = f"country/{iso}"
+            if key in lex.entries:
+                self.add(Mention(m.start(), m.end(), m.group(0), "Country", key=key, country=iso,
+                                 rule="demonym-government", confidence=0.8))
+
     # programmes in quotes -------------------------------------------------
     def programmes(self) -> None:
         rx = re.compile(
@@ -858,6 +873,7 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
     finder.gazetteer()
     finder.organisations()
     finder.programmes()
+    finder.governments()
     finder.persons()
     pre = _select(list(finder.items))
     finder.items = pre
@@ -924,8 +940,13 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
     # per-sentence view -------------------------------------------------------
     infos: list[_SentInfo] = []
     for s in sentences:
-        ms = [m for m in mentions if s.start <= m.start < s.end and (m.start, m.end) in key_of]
-        infos.append(_SentInfo(s, ms, find_dates(s.text, lex, ref)))
+        for part in _clauses(s, lex):
+            ms = [
+                m
+                for m in mentions
+                if part.start <= m.start < part.end and (m.start, m.end) in key_of
+            ]
+            infos.append(_SentInfo(part, ms, find_dates(part.text, lex, ref)))
 
     _events(ex, infos, lex, key_of, ref, unnamed)
     _cooperation(ex, infos, lex, key_of)
@@ -966,6 +987,29 @@ def _drop_headline_guesses(mentions: list[Mention], text: str) -> list[Mention]:
             m.end = m.start + len(m.text)
         out.append(m)
     return out
+
+
+_CLAUSE_BREAK = re.compile(
+    r",?[ \u00a0]+(?:and|while|whereas|sedangkan|sementara|serta|dan)[ \u00a0]+(?=\S)|;[ \u00a0]+"
+)
+
+
+def _clauses(s: Sentence, lex: Lexicon) -> list[Sentence]:
+    """'A signed an MoU with B, and C clinched a separate MoU with D': one clause per
+    agreement, so each gets its own parties. Other sentences stay whole."""
+    cuts = [m for m in _CLAUSE_BREAK.finditer(s.text) if m.group(0).startswith((",", ";"))]
+    if not cuts:
+        return [s]
+    bounds = [0, *(m.end() for m in cuts), len(s.text)]
+    parts = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+    with_agr = [
+        p for p in parts if any(rx.search(s.text[p[0] : p[1]]) for _, rx in lex.agreement_triggers)
+    ]
+    if len(with_agr) < 2 or len(with_agr) != len(parts):
+        return [s]
+    return [
+        Sentence(s.start + a, s.start + b, s.text[a:b], s.paragraph, s.related) for a, b in parts
+    ]
 
 
 def _ref_date(article: Article) -> date | None:
@@ -1067,7 +1111,9 @@ def _events(
         actors = [
             k
             for m, k in keyed
-            if ents[k].type not in ("Person", "Facility", "Program") and k != location
+            if ents[k].type not in ("Person", "Facility", "Program")
+            and k != location
+            and not ex.article.text.startswith(("'s", "’s"), m.end)
         ]
         actors = _most_specific(actors, ents, ex)
         participants = list(dict.fromkeys(persons))
@@ -1150,7 +1196,7 @@ def _events(
                 )
             elif not persons:
                 continue  # a signing with neither signatories nor two parties says too little
-            elif "Meeting" in types and agr_type is None:
+            elif "Meeting" in types:
                 ev.type = "Meeting"  # people of one side at a meeting where others signed
         events.append(ev)
     merged = _merge_events(events, {k for k, e in ents.items() if e.type == "Person"}, ents)
@@ -1221,6 +1267,8 @@ def _parties(s: Sentence, keyed: list, ents: dict, ex: Extraction, persons: list
         for m, k in keyed
         if ents[k].type not in ("Person", "Facility", "Program")
         and not _LOCATIVE.search(text[max(s.start, m.start - 12) : m.start])
+        # "Jakarta's capital relocation project": a possessive modifies, it does not sign
+        and not text.startswith(("'s", "’s"), m.end)
     ]
     cands = _most_specific(cands, ents, ex)
     # signatories' organisations
@@ -1298,6 +1346,9 @@ def _same_parties(a: list[str], b: list[str], ents: dict[str, Entity]) -> bool:
     if sa == sb or sa < sb or sb < sa:
         return True
     if not sa & sb:
+        return False
+    places = ("Country", "Province", "City")
+    if any(ents[k].type not in places for k in sa ^ sb):
         return False
     ca = {ents[k].country for k in sa - sb}
     cb = {ents[k].country for k in sb - sa}
@@ -1483,7 +1534,11 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
         if wm:
             cut = s.start + wm.end()
             before_ents = [k for m, k in keyed if m.end <= s.start + wm.start()]
-            after_ents = [k for m, k in keyed if m.start >= cut]
+            after_ents = [
+                k
+                for m, k in keyed
+                if m.start >= cut and not ex.article.text.startswith(("'s", "’s"), m.end)
+            ]
             explicit = False
             if before_ents and after_ents:
                 subject = before_ents[-1]
