@@ -118,3 +118,41 @@ def test_evidence_offsets_point_at_the_sentence() -> None:
         for e in ev.evidence:
             assert art.text[e.start : e.end] == e.text
             assert 0 < e.confidence <= 1 and e.rule
+
+
+def _doc(name: str) -> dict:
+    return _extract(ROOT / "tests/articles" / name)
+
+
+def test_slash_joined_titles_give_two_posts() -> None:
+    doc = _doc("karawang-baterai-2021.txt")
+    posts = {(p["person"], p["role_en"], p["organization"]) for p in doc["posts"]}
+    assert ("Bahlil Lahadalia", "minister of investment", "Indonesia") in posts
+    assert any(p == "Bahlil Lahadalia" and r == "head" for p, r, _o in posts), posts
+
+
+def test_two_agreements_in_one_sentence_are_two_signings() -> None:
+    doc = _doc("karawang-baterai-2021.txt")
+    agreements = [e["agreement"] for e in doc["events"] if e.get("agreement")]
+    parties = {frozenset(a["parties"]) for a in agreements}
+    assert frozenset({"LG Energy Solution", "Indonesia Battery Corporation"}) in parties
+    # "pemerintah Indonesia" is the state itself
+    assert frozenset({"Hyundai Motor Group", "Indonesia"}) in parties
+    assert all(a["type"] == "MoU" for a in agreements)
+
+
+def test_groundbreaking_is_an_opening_with_its_own_date() -> None:
+    doc = _doc("karawang-baterai-2021.txt")
+    openings = [e for e in doc["events"] if e["type"] == "Opening"]
+    assert openings and openings[0]["date"] == "2021-09-15"
+
+
+def test_title_with_comma_and_wali_kota_and_unnamed_official() -> None:
+    doc = _doc("surabaya-busan-2019.txt")
+    posts = {(p["person"], p["role_en"], p["organization"]) for p in doc["posts"]}
+    assert ("Oh Keo-don", "mayor", "Busan") in posts
+    assert ("Tri Rismaharini", "mayor", "Surabaya") in posts
+    visits = [e for e in doc["events"] if e["type"] in ("Visit", "Meeting")]
+    assert any(e["date"] == "2019-03-26" and "Oh Keo-don" in e["participants"] for e in visits)
+    pairs = {frozenset(p) for p in doc["cooperation"]}
+    assert frozenset({"Surabaya", "Busan"}) in pairs
