@@ -235,7 +235,7 @@ def query(
         else:
             q = find_query(name)
             bindings = bind_params(store, q, values)
-        res = run_query(store, q.text, bindings)
+        res = run_query(store, q.text, bindings, hide=tuple(p.name for p in q.params))
     except KGError as exc:
         raise _fail(exc) from exc
     finally:

@@ -206,14 +206,28 @@ class _Finder:
         if lex.context_regex is not None:
             for m in lex.context_regex.finditer(self.text):
                 entry = lex.entries[lex.context_names[m.group(1)]]
-                mm = Mention(m.start(1), m.end(1), m.group(1), entry.type, key=entry.key,
-                             country=entry.country, rule="gazetteer-in-context", confidence=0.85)
+                mm = Mention(
+                    m.start(1),
+                    m.end(1),
+                    m.group(1),
+                    entry.type,
+                    key=entry.key,
+                    country=entry.country,
+                    rule="gazetteer-in-context",
+                    confidence=0.85,
+                )
                 self.gaz.append(mm)
                 self.add(mm)
         for rx in (lex.gaz_regex, lex.hangul_regex):
             if rx is None:
                 continue
             for m in matches(rx):
+                # currencies: "US$5 million", "1,1 miliar dolar AS"
+                if self.text.startswith("$", m.end()) or re.search(
+                    r"(?i)\b(?:dolar|dollars?)[ \u00a0]+$",
+                    self.text[max(0, m.start() - 9) : m.start()],
+                ):
+                    continue
                 keys = lex.surface_index.get(m.group(0), [])
                 if len(keys) != 1:
                     continue  # ambiguous surface: leave it to context rules
@@ -307,10 +321,20 @@ class _Finder:
             tok = m.group(1)
             if (
                 tok.endswith(("'s", "’s"))
+                or tok == "dan"  # Indonesian names put the head first: "X dan Y Corp" is a list
                 or (_is_stop(self.lex, tok.rstrip(".")) and not self.lex.surface_index.get(tok))
                 or self.lex.role_regex.fullmatch(tok)
             ):
                 break
+            if tok in ("and", "&"):
+                # "Trade and Investment Promotion Agency" goes on; "Indonesia and Hyundai
+                # Motor Company" is a list of two names
+                prev = re.search(
+                    r"(\S+)[ \u00a0]+$",
+                    text[max(0, start - len(m.group(0)) - 40) : start - len(m.group(0))],
+                )
+                if prev and self.lex.surface_index.get(prev.group(1).rstrip(",")):
+                    break
             start = start - len(m.group(0))
         # connecting words cannot start a name
         while True:
@@ -407,8 +431,18 @@ class _Finder:
             iso = lex.demonyms[m.group(1)]
             key = f"country/{iso}"
             if key in lex.entries:
-                self.add(Mention(m.start(), m.end(), m.group(0), "Country", key=key, country=iso,
-                                 rule="demonym-government", confidence=0.8))
+                self.add(
+                    Mention(
+                        m.start(),
+                        m.end(),
+                        m.group(0),
+                        "Country",
+                        key=key,
+                        country=iso,
+                        rule="demonym-government",
+                        confidence=0.8,
+                    )
+                )
 
     # programmes in quotes -------------------------------------------------
     def programmes(self) -> None:

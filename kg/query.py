@@ -183,8 +183,17 @@ _UPDATE = re.compile(
 )
 
 
-def run_query(store: KGStore, sparql: str, bindings: dict[str, Node] | None = None) -> SelectResult:
-    """Run a read-only query; SELECT gives rows, ASK one boolean row, CONSTRUCT s/p/o rows."""
+def run_query(
+    store: KGStore,
+    sparql: str,
+    bindings: dict[str, Node] | None = None,
+    hide: tuple[str, ...] = (),
+) -> SelectResult:
+    """Run a read-only query; SELECT gives rows, ASK one boolean row, CONSTRUCT s/p/o rows.
+
+    ``hide`` names result columns to leave out: a named query projects its parameters
+    (Oxigraph substitutes only projected variables) but they are not results.
+    """
     stripped = re.sub(r"(?m)^\s*#.*$", "", sparql)
     if _UPDATE.match(stripped):
         raise QueryError("SPARQL Update is not allowed in 'kg query'; it only reads the graph")
@@ -192,7 +201,12 @@ def run_query(store: KGStore, sparql: str, bindings: dict[str, Node] | None = No
     if isinstance(res, bool):
         return SelectResult(["result"], [(Literal(res),)])
     if isinstance(res, SelectResult):
-        return res
+        keep = [i for i, v in enumerate(res.variables) if v not in hide]
+        if len(keep) == len(res.variables):
+            return res
+        return SelectResult(
+            [res.variables[i] for i in keep], [tuple(r[i] for i in keep) for r in res.rows]
+        )
     return SelectResult(
         ["subject", "predicate", "object"], sorted(res, key=lambda t: tuple(map(str, t)))
     )
