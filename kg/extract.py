@@ -1591,6 +1591,8 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
             c1, c2 = ents[k1].country, ents[k2].country
             if c1 and c2 and c1 == c2:
                 continue
+            if (ents[k1].type == "Country") != (ents[k2].type == "Country"):
+                continue  # "Pemprov DKI dengan pemerintah provinsi asal Korea Selatan"
             add(k1, k2, s, "conjunction-pair", 0.7)
         text = ex.article.text
         partners = [

@@ -112,6 +112,20 @@ def article_from_text(
     if not author:
         m = re.search(r"^\s*(?:Oleh|By)\s+([^,|\n]{2,60}?)\s*(?:[,|]|$)", text, re.M)
         author = m.group(1).strip() if m else None
+    outlet = meta.get("outlet")
+    if not outlet:
+        # dateline credit: "Jakarta, InfoPublik - ", "JAKARTA (ANTARA) - ", "(Seoul=Yonhap)"
+        m = re.search(
+            r"^[ \t]*[A-Z][A-Za-z .]{1,25}(?:,[ \t]*([A-Z][\w.]+(?:[ \t][A-Z][\w.]+)?)|"
+            r"[ \t]*\(([A-Z][\w .]{1,25})\))[ \t]*[-–—]{1,2}[ \t]",
+            text,
+            re.M,
+        )
+        if m:
+            outlet = m.group(1) or m.group(2)
+        elif url:
+            host = re.match(r"https?://(?:www\.)?([^/:]+)", url)
+            outlet = host.group(1) if host else None
     return Article(
         text=text,
         source=source,
@@ -119,7 +133,7 @@ def article_from_text(
         headline=headline,
         published=published,
         published_time=published_time,
-        outlet=meta.get("outlet"),
+        outlet=outlet,
         author=author,
         lang=meta.get("lang") or detect_language(text),
     )

@@ -33,8 +33,19 @@ def test_plain_text_metadata(tmp_path: Path) -> None:
     assert art.author == "Siti Rahma"
     assert art.url == "https://news.example/2025/06/04/jateng-gyeongnam"
     assert art.lang == "id"
+    assert art.outlet == "news.example"  # no dateline credit: the URL's host
     # identity comes from the URL, so a re-read gives the same id
     assert art.identity == _one(p).identity
+
+
+def test_outlet_from_the_dateline_credit(tmp_path: Path) -> None:
+    p = tmp_path / "b.txt"
+    p.write_text(
+        "Judul\n\nJakarta, InfoPublik - Gubernur Bali menerima tamu.\n", encoding="utf-8"
+    )
+    assert _one(p).outlet == "InfoPublik"
+    p.write_text("Judul\n\nJAKARTA (ANTARA) - Menlu bertemu Menlu Korea.\n", encoding="utf-8")
+    assert _one(p).outlet == "ANTARA"
 
 
 def test_html_through_trafilatura(tmp_path: Path) -> None:
