@@ -203,21 +203,24 @@ class _Finder:
                 yield m
                 pos = m.end()
 
+        def found(m: re.Match[str], group: int, key: str, rule: str, conf: float) -> None:
+            entry = lex.entries[key]
+            mm = Mention(
+                m.start(group),
+                m.end(group),
+                m.group(group),
+                entry.type,
+                key=entry.key,
+                country=entry.country,
+                rule=rule,
+                confidence=conf,
+            )
+            self.gaz.append(mm)
+            self.add(mm)
+
         if lex.context_regex is not None:
             for m in lex.context_regex.finditer(self.text):
-                entry = lex.entries[lex.context_names[m.group(1)]]
-                mm = Mention(
-                    m.start(1),
-                    m.end(1),
-                    m.group(1),
-                    entry.type,
-                    key=entry.key,
-                    country=entry.country,
-                    rule="gazetteer-in-context",
-                    confidence=0.85,
-                )
-                self.gaz.append(mm)
-                self.add(mm)
+                found(m, 1, lex.context_names[m.group(1)], "gazetteer-in-context", 0.85)
         for rx in (lex.gaz_regex, lex.hangul_regex):
             if rx is None:
                 continue
@@ -231,19 +234,7 @@ class _Finder:
                 keys = lex.surface_index.get(m.group(0), [])
                 if len(keys) != 1:
                     continue  # ambiguous surface: leave it to context rules
-                entry = lex.entries[keys[0]]
-                mm = Mention(
-                    m.start(),
-                    m.end(),
-                    m.group(0),
-                    entry.type,
-                    key=entry.key,
-                    country=entry.country,
-                    rule="gazetteer",
-                    confidence=0.95,
-                )
-                self.gaz.append(mm)
-                self.add(mm)
+                found(m, 0, keys[0], "gazetteer", 0.95)
 
     def gaz_at(self, pos: int) -> Mention | None:
         for g in self.gaz:

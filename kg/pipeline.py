@@ -46,22 +46,20 @@ def ingest(
     summary = IngestSummary()
     store.replace_graph(base + GAZETTEER_GRAPH, gazetteer_graph(lex, base))
     for item in iter_articles(paths):
-        if isinstance(item, InputError):
-            summary.failures.append(item)
+        failure = item if isinstance(item, InputError) else None
+        if failure is None:
+            try:
+                ex = extract(item, lex)
+                graph = build_graph(ex, base)
+                store.replace_graph(str(graph.identifier), graph)
+            except KGError as exc:
+                failure = InputError(item.source, str(exc))
+            except ValueError as exc:  # a statement the RDF builder refuses: report, go on
+                failure = InputError(item.source, f"could not build the article's graph ({exc})")
+        if failure is not None:
+            summary.failures.append(failure)
             if on_article:
-                on_article(item.path, item)
-            if fail_fast:
-                break
-            continue
-        try:
-            ex = extract(item, lex)
-            graph = build_graph(ex, base)
-            store.replace_graph(str(graph.identifier), graph)
-        except KGError as exc:
-            err = InputError(item.source, str(exc))
-            summary.failures.append(err)
-            if on_article:
-                on_article(item.source, err)
+                on_article(failure.path, failure)
             if fail_fast:
                 break
             continue
