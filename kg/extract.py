@@ -133,6 +133,10 @@ _CAP_SEQ_LOC = re.compile(
     r"for|untuk|di|in|to|de|du|del)(?=[ \u00a0]+[A-Z&]|[ \u00a0]*$|[^\w]))*"
 )
 _EMBASSY = re.compile(r"(?i)kedutaan|kedubes|konsulat|embassy|consulate")
+_OTHER_ORG = re.compile(
+    r"\b(?:Corp\.?|Corporation|Company|Co\.|Inc\.|Ltd\.|Group|University|Universitas|Agency|"
+    r"Institute|Association|Foundation|Bank|PT)(?![\w])"
+)
 _SPEECH_AFTER = re.compile(
     r"\b(?:said|says|told|added|explained|noted|stressed|mengatakan|menyampaikan|menjelaskan|"
     r"mengungkapkan|menegaskan|menuturkan|menambahkan|mengapresiasi|menyambut)\b"
@@ -283,6 +287,14 @@ class _Finder:
             m = re.search(r"[ \u00a0]+(?:and|dan|&)[ \u00a0]", text[start:end])
             if m:
                 end = start + m.start()
+        # "Ministry of Energy and Korea Electric Power Corp.": two names joined by "and"
+        for cm in re.finditer(r"[ \u00a0]+(?:and|dan|&)[ \u00a0]+", text[start:end]):
+            rest = text[start + cm.end() : end]
+            if _OTHER_ORG.search(rest) or any(
+                g.start == start + cm.end() and g.type != "Country" for g in self.gaz
+            ):
+                end = start + cm.start()
+                break
         first = start if head is None else head
         for g in self.gaz:
             if (
@@ -913,6 +925,20 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
     mentions = _drop_headline_guesses(_select(finder.items), text)
     # a person named once with a title is the same person wherever the name recurs
     known = {m.text for m in mentions if m.type == "Person" and len(m.text.split()) >= 2}
+    # "Widodo", "Khofifah": a first or last name alone, when only one known person has it
+    short: dict[str, set[str]] = {}
+    for name in known:
+        toks = name.split()
+        for t in {toks[0], toks[-1]}:
+            if (
+                len(t) >= 4
+                and t.isalpha()
+                and t not in lex.korean_surnames
+                and not _is_stop(lex, t)
+                and not lex.surface_index.get(t)
+            ):
+                short.setdefault(t, set()).add(name)
+    known |= {t for t, names in short.items() if len(names) == 1}
     taken = [(m.start, m.end) for m in mentions]
     extra = []
     for name in sorted(known, key=len, reverse=True):
@@ -1064,10 +1090,15 @@ def _implied_country(t: TitleHit, ex: Extraction, lex: Lexicon, article: Article
 
 
 def _ensure_country(ex: Extraction, lex: Lexicon, iso: str) -> str | None:
+    """The country entity, added from the gazetteer when only implied ("South Korean
+    President Yoon"): the post's organisation is the state."""
     key = f"country/{iso}"
-    if key in ex.entities:
-        return key
-    return None
+    if key not in ex.entities:
+        entry = lex.entries.get(key)
+        if entry is None:
+            return None
+        ex.entities[key] = Entity(key, entry.name, "Country", iso, [], [], entry.wikidata, True)
+    return key
 
 
 def _key(m: Mention, key_of: dict) -> str | None:
@@ -1133,11 +1164,13 @@ def _events(
                 location = k  # Korean locative particle: "자카르타 시청(Balai Kota)에서"
                 break
         persons = [k for m, k in keyed if ents[k].type == "Person"]
+        places = _locative(keyed, ex.article.text, s)
         actors = [
             k
             for m, k in keyed
             if ents[k].type not in ("Person", "Facility", "Program")
             and k != location
+            and m.start not in places
             and not ex.article.text.startswith(("'s", "’s"), m.end)
         ]
         actors = _most_specific(actors, ents, ex)
@@ -1266,6 +1299,22 @@ def _dominant_pair(ex: Extraction) -> tuple[str, str] | None:
     return None
 
 
+def _locative(keyed: list[tuple[Mention, str]], text: str, s: Sentence) -> set[int]:
+    """Starts of mentions used as places: after "di/in/at/ke…", and the places that
+    qualify them ("di Gedung Negara Grahadi, Surabaya")."""
+    out: set[int] = set()
+    prev: Mention | None = None
+    for m, _k in keyed:
+        if _LOCATIVE.search(text[max(s.start, m.start - 12) : m.start]) or (
+            prev is not None
+            and prev.start in out
+            and re.fullmatch(r",[ \u00a0]*", text[prev.end : m.start])
+        ):
+            out.add(m.start)
+        prev = m
+    return out
+
+
 def _most_specific(keys: list[str], ents: dict[str, Entity], ex: Extraction) -> list[str]:
     """Drop a country when a region, city or body of that country is also named, and a
     province when a city inside it is named ("Kabupaten Bangli, Bali")."""
@@ -1287,11 +1336,12 @@ def _most_specific(keys: list[str], ents: dict[str, Entity], ex: Extraction) -> 
 
 def _parties(s: Sentence, keyed: list, ents: dict, ex: Extraction, persons: list[str]) -> list[str]:
     text = ex.article.text
+    places = _locative(keyed, text, s)
     cands = [
         k
         for m, k in keyed
         if ents[k].type not in ("Person", "Facility", "Program")
-        and not _LOCATIVE.search(text[max(s.start, m.start - 12) : m.start])
+        and m.start not in places
         # "Jakarta's capital relocation project": a possessive modifies, it does not sign
         and not text.startswith(("'s", "’s"), m.end)
     ]
@@ -1586,9 +1636,7 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
                 continue  # "Pemprov DKI dengan pemerintah provinsi asal Korea Selatan"
             add(k1, k2, s, "conjunction-pair", 0.7)
         text = ex.article.text
-        partners = [
-            k for m, k in keyed if not _LOCATIVE.search(text[max(s.start, m.start - 12) : m.start])
-        ]
+        partners = [k for m, k in keyed if m.start not in _locative(keyed, text, s)]
         cands = _most_specific(partners, ents, ex)
         for i, a in enumerate(cands):
             for b in cands[i + 1 :]:

@@ -105,17 +105,21 @@ def _compile_alternation(surfaces: list[str]) -> str:
 def _load_gazetteer(gdir: Path, affixes: list[tuple[str, str, str]]) -> dict[str, GazEntry]:
     entries: dict[str, GazEntry] = {}
 
-    def add(entry: GazEntry, aliases: list[str]) -> None:
+    def add(entry: GazEntry, aliases: list[str], affix_kind: str | None = None) -> None:
         if entry.key in entries:
             raise DataError(f"{gdir}: duplicate gazetteer key {entry.key}")
         base = {entry.name, *aliases, *entry.labels.values()}
         base = {b for b in base if b}
         surfaces = set(base)
+        kind = affix_kind or entry.type
         if entry.type in ("Province", "City"):
             for b in base:
-                # "Provinsi Jawa Tengah", "Kota Gimhae": not for names that already carry it
-                if not re.match(r"(?i)(kota|kabupaten|kab\.|provinsi|pemprov|pemkot|pemkab)\b", b):
-                    surfaces |= _affixed(b, entry.type, affixes)
+                # "Provinsi Jawa Tengah", "Kota Gimhae": not for names that already carry one
+                if not re.match(
+                    r"(?i)(kota|kabupaten|kab\.?|provinsi|prov\.|pemprov|pemkot|pemkab|pemerintah)\b",
+                    b,
+                ) and not re.search(r"(?i)\b(city|regency|county|province|government)$", b):
+                    surfaces |= _affixed(b, kind, affixes)
         entry.surfaces = surfaces
         entry.aliases = base - {entry.name}
         entries[entry.key] = entry
@@ -170,6 +174,7 @@ def _load_gazetteer(gdir: Path, affixes: list[tuple[str, str, str]]) -> dict[str
                     labels={k: v for k, v in labels.items() if v},
                 ),
                 _split(r["aliases"]),
+                "Regency" if r.get("kind") in ("regency", "county") else "City",
             )
     path = gdir / "organizations.csv"
     if path.exists():
@@ -212,6 +217,14 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
     for e in entries.values():
         for s in e.surfaces:
             index.setdefault(s, []).append(e.key)
+    # "Pemprov Jatim" names both the province and its government body; by the
+    # convention we follow, the government is an alias of the region itself
+    for surface, keys in index.items():
+        if len(keys) > 1:
+            regions = [k for k in keys if k.startswith(("region/", "city/"))]
+            bodies = [k for k in keys if entries[k].parent in regions]
+            if len(regions) == 1 and len(bodies) == len(keys) - 1:
+                index[surface] = regions
     latin = [s for s in index if not HANGUL.search(s)]
     hangul = [s for s in index if HANGUL.search(s)]
     gaz_regex = re.compile(

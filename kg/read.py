@@ -105,6 +105,12 @@ def article_from_text(
                 if parsed:
                     published, published_time = parsed
                     break
+    if not published:
+        # wire dateline: "SEOUL, July 28, 2023 (Yonhap) -- ...", "JAKARTA, 5 Juni 2024 -"
+        m = re.search(r"^[ \t]*[A-Z][A-Za-z .]{1,25},([^\n]{4,40}?)[-–—]{1,2}[ \t]", text, re.M)
+        parsed = parse_header_date(m.group(1), lex) if m else None
+        if parsed:
+            published, published_time = parsed
     if not published and url:
         m = re.search(r"(?<!\d)((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?([0-3]\d)(?!\d)", url)
         if m:
