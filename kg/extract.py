@@ -45,13 +45,16 @@ _RELATED = re.compile(
 )
 
 
+_CAPTION = re.compile(r"(?:\||\(|^)[ \t]*(?:Foto|Photo|Photograph|Dok\.|Dokumentasi)[ \t]*:", re.I)
+
+
 @dataclass
 class Sentence:
     start: int
     end: int
     text: str
     paragraph: int
-    related: bool  # in a "related news" list at the bottom
+    related: bool  # in a "related news" list at the bottom, or a photo caption
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -73,6 +76,9 @@ def split_sentences(text: str) -> list[Sentence]:
             continue
         start = pos
         i = 0
+        # a photo caption ("... Rabu (8/2/2023). | Foto: X") shows another moment: its
+        # names count, its events and dates do not
+        side = bool(_CAPTION.search(block))
         for end_m in _SENT_END.finditer(block):
             cut = end_m.end()
             if _ABBREV.search(block[i : end_m.start() + 1]):
@@ -81,13 +87,13 @@ def split_sentences(text: str) -> list[Sentence]:
             if seg.strip():
                 s = start + i + (len(seg) - len(seg.lstrip()))
                 e = start + cut - (len(seg) - len(seg.rstrip()))
-                out.append(Sentence(s, e, text[s:e], para, s >= related_from))
+                out.append(Sentence(s, e, text[s:e], para, side or s >= related_from))
             i = cut
         seg = block[i:]
         if seg.strip():
             s = start + i + (len(seg) - len(seg.lstrip()))
             e = start + len(block) - (len(seg) - len(seg.rstrip()))
-            out.append(Sentence(s, e, text[s:e], para, s >= related_from))
+            out.append(Sentence(s, e, text[s:e], para, side or s >= related_from))
         pos += len(block)
         para += 1
     return out

@@ -156,3 +156,19 @@ def test_title_with_comma_and_wali_kota_and_unnamed_official() -> None:
     assert any(e["date"] == "2019-03-26" and "Oh Keo-don" in e["participants"] for e in visits)
     pairs = {frozenset(p) for p in doc["cooperation"]}
     assert frozenset({"Surabaya", "Busan"}) in pairs
+
+
+def test_wire_dateline_caption_and_short_names() -> None:
+    doc = _doc("seoul-summit-2023.txt")
+    assert doc["published"] == "2023-07-28"  # from the wire dateline
+    posts = {(p["person"], p["organization"]) for p in doc["posts"]}
+    # "South Korean President Yoon": the implied state is the post's organisation
+    assert ("Yoon Suk Yeol", "South Korea") in posts or ("Yoon Suk Yeol", "Korea Selatan") in posts
+    widodo = _ent(doc, "Joko Widodo")
+    assert "Widodo" in widodo["aliases"]
+    meetings = [e for e in doc["events"] if e["type"] == "Meeting"]
+    # the photo caption (dated 27 July) is not a second meeting nor the meeting's date
+    assert len(meetings) == 1 and meetings[0]["date"] == "2023-07-28", meetings
+    assert meetings[0]["location"] == "Seoul"
+    pairs = {frozenset(p) for p in doc["cooperation"]}
+    assert any({"Indonesia"} < set(p) for p in pairs), pairs

@@ -40,9 +40,7 @@ def test_plain_text_metadata(tmp_path: Path) -> None:
 
 def test_outlet_from_the_dateline_credit(tmp_path: Path) -> None:
     p = tmp_path / "b.txt"
-    p.write_text(
-        "Judul\n\nJakarta, InfoPublik - Gubernur Bali menerima tamu.\n", encoding="utf-8"
-    )
+    p.write_text("Judul\n\nJakarta, InfoPublik - Gubernur Bali menerima tamu.\n", encoding="utf-8")
     assert _one(p).outlet == "InfoPublik"
     p.write_text("Judul\n\nJAKARTA (ANTARA) - Menlu bertemu Menlu Korea.\n", encoding="utf-8")
     assert _one(p).outlet == "ANTARA"
