@@ -1103,7 +1103,8 @@ def _ensure_country(ex: Extraction, lex: Lexicon, iso: str) -> str | None:
         entry = lex.entries.get(key)
         if entry is None:
             return None
-        ex.entities[key] = Entity(key, entry.name, "Country", iso, [], [], entry.wikidata, True)
+        name = entry.labels.get(ex.article.lang or "", entry.name)  # "South Korea" in English
+        ex.entities[key] = Entity(key, name, "Country", iso, [], [], entry.wikidata, True)
     return key
 
 

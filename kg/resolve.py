@@ -163,7 +163,9 @@ def resolve_mentions(
                 )
             ]
             pool = plain or forms
-            if e.gazetteer:
+            if e.gazetteer and not plain and any(e.name in f for f in forms):
+                pass  # only "Banten province" in the text: the place is "Banten"
+            elif e.gazetteer:
                 e.name = max(pool, key=len)
             elif e.name not in forms or len(pool) > 1:
                 full = [f for f in pool if not re.fullmatch(r"[A-Z&.\-]{2,12}", f)]
