@@ -16,7 +16,7 @@ from .lexicon import Lexicon
 from .model import Article, Entity
 
 if TYPE_CHECKING:
-    from .extract import Mention
+    from .extract.mentions import Mention
 
 _KIND = {
     "Person": "person",

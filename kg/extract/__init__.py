@@ -1,0 +1,170 @@
+"""Rule-based extraction: article text → entities, posts, events, agreements, relations.
+
+The rules are general patterns over the lexicons in ``data/lexicon`` and the gazetteer in
+``data/gazetteer``: titles before or after names, organisation head words, parenthetical
+acronyms, trigger words for events and agreements, locative prepositions, date
+expressions. Every statement keeps the sentence it came from, the rule's name and a
+confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ..dates import find_dates
+from ..lexicon import Lexicon, load_lexicon
+from ..model import Article, Entity, Extraction, Post
+from ..resolve import resolve_mentions
+from .common import _evidence, _SentInfo
+from .events import _events
+from .mentions import Mention, _drop_headline_guesses, _Finder, _is_stop, _select
+from .relations import _affiliations, _cooperation
+from .text import Sentence, _clauses, excluded_spans, split_sentences
+from .titles import TitleHit, _find_titles
+
+__all__ = ["extract", "excluded_spans", "split_sentences"]
+
+
+def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
+    """Extract everything from one article."""
+    lex = lex or load_lexicon()
+    text = article.text
+    excluded = excluded_spans(text)
+    sentences = split_sentences(text)
+    finder = _Finder(text, lex, excluded)
+    finder.gazetteer()
+    finder.organisations()
+    finder.programmes()
+    finder.governments()
+    finder.persons()
+    pre = _select(list(finder.items))
+    finder.items = pre
+    finder.acronyms()
+    base = _select(finder.items)
+    unnamed: list[tuple[Mention, str]] = []
+    titles = _find_titles(text, lex, finder, base, unnamed)
+    for t in titles:
+        finder.items.append(t.person)
+        if t.org is not None and t.org.rule == "demonym":
+            finder.items.append(t.org)
+    mentions = _drop_headline_guesses(_select(finder.items), text)
+    # a person named once with a title is the same person wherever the name recurs
+    known = {m.text for m in mentions if m.type == "Person" and len(m.text.split()) >= 2}
+    # "Widodo", "Khofifah": a first or last name alone, when only one known person has it
+    short: dict[str, set[str]] = {}
+    for name in known:
+        toks = name.split()
+        for t in {toks[0], toks[-1]}:
+            if (
+                len(t) >= 4
+                and t.isalpha()
+                and t not in lex.korean_surnames
+                and not _is_stop(lex, t)
+                and not lex.surface_index.get(t)
+            ):
+                short.setdefault(t, set()).add(name)
+    known |= {t for t, names in short.items() if len(names) == 1}
+    taken = [(m.start, m.end) for m in mentions]
+    extra = []
+    for name in sorted(known, key=len, reverse=True):
+        for hit in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            s, e = hit.span()
+            if any(s < te and ts < e for ts, te in taken) or not finder.allowed(s, e):
+                continue
+            taken.append((s, e))
+            extra.append(Mention(s, e, name, "Person", rule="repeated-name", confidence=0.8))
+    mentions = sorted(mentions + extra, key=lambda m: m.start)
+    # a title's person wins over any other reading of the same span
+    entities, key_of = resolve_mentions(mentions, lex, article)
+    ref = _ref_date(article)
+
+    def sent_of(pos: int) -> Sentence | None:
+        for s in sentences:
+            if s.start <= pos < s.end:
+                return s
+        return None
+
+    ex = Extraction(article=article, entities=entities)
+
+    # posts -----------------------------------------------------------------
+    seen_posts: dict[tuple, Post] = {}
+    for t in titles:
+        pkey = key_of.get((t.person.start, t.person.end))
+        if pkey is None:
+            continue
+        okey = None
+        if t.org is not None:
+            okey = key_of.get((t.org.start, t.org.end)) or t.org.key
+        if okey is None and t.scope == "country":
+            okey = _implied_country(t, ex, lex, article)
+        if okey is None or okey not in entities:
+            continue
+        s = sent_of(t.person.start)
+        ev = [_evidence(s, t.rule, 0.85)] if s else []
+        k = (pkey, t.role_key, okey)
+        if k in seen_posts:
+            seen_posts[k].evidence.extend(ev)
+            continue
+        post = Post(pkey, t.role_surface, t.role_key, t.role_en, okey, t.modifier, ev)
+        seen_posts[k] = post
+        ex.posts.append(post)
+        person = entities[pkey]
+        org_country = entities[okey].country
+        if person.country is None and org_country:
+            person.country = org_country
+
+    # per-sentence view -------------------------------------------------------
+    infos: list[_SentInfo] = []
+    for s in sentences:
+        for part in _clauses(s, lex):
+            ms = [
+                m
+                for m in mentions
+                if part.start <= m.start < part.end and (m.start, m.end) in key_of
+            ]
+            infos.append(_SentInfo(part, ms, find_dates(part.text, lex, ref)))
+
+    _events(ex, infos, lex, key_of, ref, unnamed)
+    _cooperation(ex, infos, lex, key_of)
+    _affiliations(ex, lex, sentences)
+    return ex
+
+
+def _ref_date(article: Article) -> date | None:
+    if article.published and len(article.published) == 10:
+        try:
+            return date.fromisoformat(article.published)
+        except ValueError:
+            return None
+    return None
+
+
+def _implied_country(t: TitleHit, ex: Extraction, lex: Lexicon, article: Article) -> str | None:
+    """'Menteri Luar Negeri Sugiono': the post's organisation is the country."""
+    before = article.text[max(0, t.person.start - 40) : t.person.start]
+    before = re.split(r"[.;:!?\n]|\b(?:dan|and|dengan|with)\b", before)[-1]
+    for word, iso in sorted(lex.demonyms.items(), key=lambda kv: -len(kv[0])):
+        if re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", before):
+            return _ensure_country(ex, lex, iso)
+    if t.rule == "korean-name" or re.match(
+        rf"(?:{'|'.join(lex.korean_surnames)})\b", t.person.text
+    ):
+        return _ensure_country(ex, lex, "KR")
+    lang_country = {"id": "ID", "ko": "KR"}.get(article.lang or "")
+    if lang_country:
+        return _ensure_country(ex, lex, lang_country)
+    return None
+
+
+def _ensure_country(ex: Extraction, lex: Lexicon, iso: str) -> str | None:
+    """The country entity, added from the gazetteer when only implied ("South Korean
+    President Yoon"): the post's organisation is the state."""
+    key = f"country/{iso}"
+    if key not in ex.entities:
+        entry = lex.entries.get(key)
+        if entry is None:
+            return None
+        name = entry.labels.get(ex.article.lang or "", entry.name)  # "South Korea" in English
+        ex.entities[key] = Entity(key, name, "Country", iso, [], [], entry.wikidata, True)
+    return key

@@ -1,0 +1,81 @@
+"""Small pieces shared by the event and relation rules."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..lexicon import load_lexicon
+from ..model import Entity, Evidence, Extraction
+from .mentions import Mention
+from .text import Sentence
+
+_COOP_CUE = re.compile(
+    r"kerja ?sama|bekerja ?sama|kolaborasi|berkolaborasi|kemitraan|bermitra|hubungan|bilateral|"
+    r"cooperation|cooperate|collaborat\w*|partnership|partners?\b|team(?:s|ed)? up|join(?:s|ed)? "
+    r"hands|relations|ties|sister|kembar|bersaudara|협력|교류|자매|우호",
+    re.I,
+)
+_LOCATIVE = re.compile(
+    r"(?:\bdi|\bin|\bat|\bke|\bto|\bfrom|\bdari)[ \u00a0]+(?:the[ \u00a0]+)?"
+    r"(?:(?:kota|kabupaten|provinsi|pulau|city of|province of|island of)[ \u00a0]+)?$",
+    re.I,
+)
+_WITH = re.compile(
+    r"\b(?:kerja ?sama|bekerja ?sama|berkolaborasi|bermitra|kemitraan|hubungan|cooperate|"
+    r"cooperation|partner(?:ship)?|team up|collaborat\w*|relations?|sister \w+)\b[^.;]{0,40}?"
+    r"\b(?:dengan|with)\b",
+    re.I,
+)
+_BETWEEN = re.compile(r"\b(?:antara|between)\b", re.I)
+_PLACE_TYPES = ("Facility", "City", "Province", "Country")
+
+
+@dataclass
+class _SentInfo:
+    sent: Sentence
+    mentions: list[Mention]
+    dates: list
+
+
+def _evidence(s: Sentence, rule: str, conf: float) -> Evidence:
+    return Evidence(s.start, s.end, s.text, rule, conf)
+
+
+def _key(m: Mention, key_of: dict) -> str | None:
+    return key_of.get((m.start, m.end))
+
+
+def _locative(keyed: list[tuple[Mention, str]], text: str, s: Sentence) -> set[int]:
+    """Starts of mentions used as places: after "di/in/at/ke…", and the places that
+    qualify them ("di Gedung Negara Grahadi, Surabaya")."""
+    out: set[int] = set()
+    prev: Mention | None = None
+    for m, _k in keyed:
+        if _LOCATIVE.search(text[max(s.start, m.start - 12) : m.start]) or (
+            prev is not None
+            and prev.start in out
+            and re.fullmatch(r",[ \u00a0]*", text[prev.end : m.start])
+        ):
+            out.add(m.start)
+        prev = m
+    return out
+
+
+def _most_specific(keys: list[str], ents: dict[str, Entity], ex: Extraction) -> list[str]:
+    """Drop a country when a region, city or body of that country is also named, and a
+    province when a city inside it is named ("Kabupaten Bangli, Bali")."""
+    lex = load_lexicon()
+    parents = {lex.entries[o].parent for o in keys if o in lex.entries and ents[o].type == "City"}
+    out = []
+    for k in keys:
+        e = ents[k]
+        if e.type == "Country" and any(
+            ents[o].country == e.country and ents[o].type != "Country" and ents[o].type != "Person"
+            for o in keys
+        ):
+            continue
+        if e.type == "Province" and k in parents:
+            continue
+        out.append(k)
+    return list(dict.fromkeys(out))

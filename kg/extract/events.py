@@ -1,0 +1,446 @@
+"""Events (signings, meetings, visits, openings) with dates, places, participants, and
+the agreements signed at them with parties and sectors."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ..lexicon import Lexicon
+from ..model import Agreement, Entity, Event, Extraction, Relation
+from .common import (
+    _BETWEEN,
+    _COOP_CUE,
+    _LOCATIVE,
+    _PLACE_TYPES,
+    _evidence,
+    _key,
+    _locative,
+    _most_specific,
+    _SentInfo,
+)
+from .mentions import Mention
+from .text import Sentence
+
+
+def _events(
+    ex: Extraction,
+    infos: list[_SentInfo],
+    lex: Lexicon,
+    key_of: dict,
+    ref: date | None,
+    unnamed: list[tuple[Mention, str]],
+) -> None:
+    ents = ex.entities
+    events: list[Event] = []
+    order = ["LoI", "MoU", "SisterCity", "JointDeclaration", "Agreement"]
+
+    def agreement_type(text: str) -> tuple[str | None, int]:
+        found, at = None, len(text)
+        for atype, rx in lex.agreement_triggers:
+            m = rx.search(text)
+            if m and (found is None or order.index(atype) < order.index(found)):
+                found, at = atype, m.start()
+        return found, at
+
+    pair = _dominant_pair(ex)
+    for idx, info in enumerate(infos):
+        s = info.sent
+        if s.related:
+            continue
+        hits = []
+        for etype, _lang, rx, conf in lex.event_triggers:
+            m = rx.search(s.text)
+            if m:
+                hits.append((etype, m.start(), conf, m.group(0).lower()))
+        if not hits:
+            continue
+        agr_type, agr_pos = agreement_type(s.text)
+        types = {h[0] for h in hits}
+        if "Signing" in types:
+            etype = "Signing"
+        elif "Opening" in types:
+            etype = "Opening"
+        elif "Visit" in types:
+            etype = "Visit"
+        elif "Meeting" in types:
+            etype = "Meeting"
+        else:
+            etype = hits[0][0]
+        conf, word = max((h[2], h[3]) for h in hits if h[0] == etype)
+        word = next((h[3] for h in hits if h[0] == etype and h[3] in _GATHERINGS), word)
+        keyed = [(m, _key(m, key_of)) for m in info.mentions]
+        keyed = [(m, k) for m, k in keyed if k in ents]
+        # location: a place right after a locative preposition
+        location = None
+        for m, k in keyed:
+            if ents[k].type in _PLACE_TYPES and _LOCATIVE.search(s.text[: m.start - s.start]):
+                location = k
+                break
+            after = s.text[m.end - s.start : m.end - s.start + 24]
+            if ents[k].type in _PLACE_TYPES and re.match(r"(?:\([^)]{0,20}\))?에(?:서)?", after):
+                location = k  # Korean locative particle: "자카르타 시청(Balai Kota)에서"
+                break
+        persons = [k for m, k in keyed if ents[k].type == "Person"]
+        places = _locative(keyed, ex.article.text, s)
+        actors = [
+            k
+            for m, k in keyed
+            if ents[k].type not in ("Person", "Facility", "Program")
+            and k != location
+            and m.start not in places
+            and not ex.article.text.startswith(("'s", "’s"), m.end)
+        ]
+        actors = _most_specific(actors, ents, ex)
+        participants = list(dict.fromkeys(persons))
+        if etype == "Opening":
+            participants = list(
+                dict.fromkeys(
+                    persons
+                    + [
+                        k
+                        for k in actors
+                        if ents[k].type in ("Company", "GovernmentOrganization", "Organization")
+                    ]
+                )
+            )
+        stand_ins = []
+        for o, role in unnamed:
+            okey = key_of.get((o.start, o.end))
+            if not (s.start <= o.start < s.end) or okey is None or okey == location:
+                continue
+            # "Gubernur Sulawesi Tengah" without a name: the person the article says holds it
+            holders = {p.person for p in ex.posts if p.organization == okey and p.role_key == role}
+            stand_ins.append(holders.pop() if len(holders) == 1 else okey)
+        if stand_ins and not persons:
+            persons = [k for k in stand_ins if ents[k].type == "Person"]
+        if not participants and stand_ins:
+            participants = list(dict.fromkeys(stand_ins))  # "Gubernur Jeollanamdo" unnamed
+        if not participants:
+            participants = [k for k in actors if ents[k].type != "Country" or etype == "Signing"]
+            participants = list(dict.fromkeys(participants))
+        if etype in ("Meeting", "Visit") and not persons and not stand_ins:
+            continue  # a meeting/visit needs a named person (or an unnamed official's body)
+        if etype == "Opening" and not any(
+            ents[k].type in ("Company", "GovernmentOrganization", "Organization", "Facility")
+            for k in participants + ([location] if location else [])
+        ):
+            continue  # "membuka babak baru": an opening needs something that was opened
+        if not participants:
+            continue
+        date_v = None
+        for d in info.dates:
+            date_v = d.value
+            break
+        if date_v is None:
+            # '"...," kata Gibran, Rabu (15/2/2023).': a dated statement by a participant
+            for nxt in infos[idx + 1 : idx + 9]:
+                if nxt.sent.related or not nxt.dates:
+                    continue
+                if any(_key(m, key_of) in persons for m in nxt.mentions):
+                    date_v = nxt.dates[0].value
+                    break
+        ev = Event(
+            etype,
+            date_v,
+            location,
+            participants,
+            evidence=[_evidence(s, f"trigger:{etype}:{word}", conf)],
+        )
+        if etype == "Signing":
+            if agr_type is None:
+                # "The MoU covers ... It was signed by ...": the agreement named just before
+                for prev in reversed(infos[max(0, idx - 2) : idx]):
+                    agr_type, _ = agreement_type(prev.sent.text)
+                    if agr_type:
+                        break
+            parties = _parties(s, keyed, ents, ex, persons)
+            if pair and _BOTH.search(s.text):
+                # "kedua gubernur menandatangani ...": the article's two regions, their heads
+                parties = list(pair)
+                for post in ex.posts:
+                    if post.organization in pair and post.person not in ev.participants:
+                        ev.participants.append(post.person)
+                ev.participants = [p for p in ev.participants if p not in pair]
+            if len({ents[p].country for p in parties} - {None}) == 1 and all(
+                ents[p].country for p in parties
+            ):
+                parties = []  # all on one side: co-attendees, not the two sides of a deal
+            if len(parties) >= 2:
+                ev.agreement = Agreement(
+                    agr_type or "Agreement", parties, [], signatories=list(persons)
+                )
+            elif not persons:
+                continue  # a signing with neither signatories nor two parties says too little
+            elif "Meeting" in types:
+                ev.type = "Meeting"  # people of one side at a meeting where others signed
+        events.append(ev)
+    merged = _merge_events(events, {k for k, e in ents.items() if e.type == "Person"}, ents)
+    merged = _attach_signatories(merged, ents)
+    for ev in merged:
+        # signatories named: the parties no longer stand in for them
+        if ev.agreement is not None and any(ents[p].type == "Person" for p in ev.participants):
+            ev.participants = [
+                p
+                for p in ev.participants
+                if ents[p].type == "Person" or p not in ev.agreement.parties
+            ]
+    _assign_sectors(merged, infos, lex)
+    ex.events = merged
+    # opening of an office: organisation located in the place since the date
+    for ev in merged:
+        if ev.type == "Opening" and ev.location:
+            for p in ev.participants:
+                if ents[p].type in ("GovernmentOrganization", "Organization", "Company"):
+                    ex.relations.append(
+                        Relation("located_in", p, ev.location, ev.date, list(ev.evidence))
+                    )
+
+
+_BOTH = re.compile(
+    r"\b(?:kedua|both|the two)[ \u00a0]+(?:gubernur|wali ?kota|bupati|pemerintah|provinsi|kota|"
+    r"daerah|wilayah|pihak|governors|mayors|provinces|cities|regions|sides|governments)\b",
+    re.I,
+)
+
+
+def _dominant_pair(ex: Extraction) -> tuple[str, str] | None:
+    """The Indonesian and the Korean region or city an article mentions most."""
+    best: dict[str, tuple[int, str]] = {}
+    for k, e in ex.entities.items():
+        if e.type in ("Province", "City") and e.country in ("ID", "KR"):
+            n = len(e.mentions)
+            if n > best.get(e.country, (0, ""))[0]:
+                best[e.country] = (n, k)
+    if "ID" in best and "KR" in best:
+        return best["ID"][1], best["KR"][1]
+    return None
+
+
+def _parties(s: Sentence, keyed: list, ents: dict, ex: Extraction, persons: list[str]) -> list[str]:
+    text = ex.article.text
+    places = _locative(keyed, text, s)
+    cands = [
+        k
+        for m, k in keyed
+        if ents[k].type not in ("Person", "Facility", "Program")
+        and m.start not in places
+        # "Jakarta's capital relocation project": a possessive modifies, it does not sign
+        and not text.startswith(("'s", "’s"), m.end)
+    ]
+    cands = _most_specific(cands, ents, ex)
+    # signatories' organisations
+    post_orgs = []
+    for p in persons:
+        for post in ex.posts:
+            if post.person == p and post.organization and post.organization not in post_orgs:
+                post_orgs.append(post.organization)
+    if len(post_orgs) >= 2:
+        return post_orgs
+    bm = _BETWEEN.search(s.text)
+    if bm:
+        after = [k for m, k in keyed if m.start - s.start > bm.start() and k in cands]
+        if len(after) >= 2:
+            return (
+                list(dict.fromkeys(after))[:2]
+                if len(set(after)) == 2
+                else list(dict.fromkeys(after))
+            )
+    merged = list(dict.fromkeys(post_orgs + cands))
+    return merged
+
+
+def _compatible_dates(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return True
+    return a.startswith(b) or b.startswith(a)
+
+
+def _attach_signatories(events: list[Event], ents: dict[str, Entity]) -> list[Event]:
+    """A signing with named people but no agreement, and exactly one agreement signing that
+    names no people: one ceremony told twice ("X dan Y menandatangani ... ; kedua kota
+    resmi menjadi kota kembar")."""
+    with_agr = [e for e in events if e.type == "Signing" and e.agreement is not None]
+    bare = [e for e in events if e.type == "Signing" and e.agreement is None]
+    if len(with_agr) != 1 or not bare:
+        return events
+    target = with_agr[0]
+    if any(ents[p].type == "Person" for p in target.participants):
+        return events
+    out = []
+    for ev in events:
+        if ev in bare and _compatible_dates(ev.date, target.date):
+            target.participants = [p for p in ev.participants] + [
+                p for p in target.participants if p not in target.agreement.parties
+            ]
+            target.agreement.signatories = list(ev.participants)
+            target.date = target.date or ev.date
+            target.location = target.location or ev.location
+            target.evidence.extend(ev.evidence)
+            continue
+        out.append(ev)
+    return out
+
+
+_GATHERINGS = frozenset(
+    "symposium simposium conference konferensi seminar workshop lokakarya forum summit ktt "
+    "roundtable 심포지엄 포럼 세미나".split()
+)
+
+
+def _gathering(ev: Event) -> str | None:
+    """The named kind of gathering an event was read from (symposium, forum …), if any."""
+    for e in ev.evidence:
+        word = e.rule.rsplit(":", 1)[-1]
+        if word in _GATHERINGS:
+            return word
+    return None
+
+
+def _same_parties(a: list[str], b: list[str], ents: dict[str, Entity]) -> bool:
+    """Party lists that name the same sides: equal, one inside the other, or differing only
+    by names of the same country ("South Korea" / "Seoul" used for the state)."""
+    sa, sb = set(a), set(b)
+    if sa == sb or sa < sb or sb < sa:
+        return True
+    if not sa & sb:
+        return False
+    places = ("Country", "Province", "City")
+    if any(ents[k].type not in places for k in sa ^ sb):
+        return False
+    ca = {ents[k].country for k in sa - sb}
+    cb = {ents[k].country for k in sb - sa}
+    return len(ca) == 1 and ca == cb and None not in ca
+
+
+def _merge_events(
+    events: list[Event], persons: set[str], ents: dict[str, Entity] | None = None
+) -> list[Event]:
+    """One event per happening: mentions of the same type, compatible dates and a shared
+    person (or the same agreement) are merged."""
+    out: list[Event] = []
+    for ev in events:
+        target = None
+        for o in out:
+            if o.type != ev.type or not _compatible_dates(o.date, ev.date):
+                continue
+            same_agr = (
+                o.agreement is not None
+                and ev.agreement is not None
+                and (
+                    o.agreement.type == ev.agreement.type
+                    or "Agreement" in (o.agreement.type, ev.agreement.type)
+                )
+                and (
+                    set(o.agreement.parties) == set(ev.agreement.parties)
+                    or (
+                        ents is not None
+                        and not {*o.participants, *ev.participants} & persons
+                        and _same_parties(o.agreement.parties, ev.agreement.parties, ents)
+                    )
+                )
+            )
+            overlap = {p for p in set(o.participants) & set(ev.participants) if p in persons}
+            if overlap and o.type in ("Meeting", "Visit"):
+                # a minister meeting one counterpart, then another: two meetings
+                po = {p for p in o.participants if p in persons}
+                pe = {p for p in ev.participants if p in persons}
+                if len(overlap) < 2 and not (po <= pe or pe <= po):
+                    overlap = set()
+            if o.type == "Meeting" and _gathering(o) and _gathering(o) == _gathering(ev):
+                overlap = {"same gathering"}  # "... also spoke at the symposium"
+            if not overlap and o.agreement is None and ev.agreement is None:
+                overlap = set(o.participants) & set(ev.participants)
+            if (
+                o.agreement is not None
+                and ev.agreement is not None
+                and "Agreement" not in (o.agreement.type, ev.agreement.type)
+                and o.agreement.type != ev.agreement.type
+            ):
+                continue  # an LoI and the MoU that followed it are two signings
+            if same_agr or overlap:
+                target = o
+                break
+        if target is None:
+            out.append(ev)
+            continue
+        for p in ev.participants:
+            if p not in target.participants:
+                target.participants.append(p)
+        if target.date is None or (ev.date and len(ev.date) > len(target.date)):
+            target.date = ev.date or target.date
+        target.location = target.location or ev.location
+        if target.agreement is None:
+            target.agreement = ev.agreement
+        elif ev.agreement is not None:
+            if (
+                ev.participants
+                and set(ev.participants) != set(target.participants)
+                and all(p in target.agreement.parties for p in target.participants)
+            ):
+                # the earlier mention named only the parties: the signatories replace them
+                target.participants = [
+                    p for p in target.participants if p not in target.agreement.parties
+                ] + [p for p in ev.participants if p not in target.participants]
+            for p in ev.agreement.signatories:
+                if p not in target.agreement.signatories:
+                    target.agreement.signatories.append(p)
+            if target.agreement.type == "Agreement" and ev.agreement.type != "Agreement":
+                target.agreement.type = ev.agreement.type
+        target.evidence.extend(ev.evidence)
+    return out
+
+
+def _assign_sectors(events: list[Event], infos: list[_SentInfo], lex: Lexicon) -> None:
+    with_agr = [e for e in events if e.agreement is not None]
+    if not with_agr:
+        return
+
+    def sectors_in(text: str) -> list[str]:
+        found = []
+        for slug, rx in lex.sectors:
+            m = rx.search(text)
+            if m:
+                found.append((m.start(), slug))
+        return [slug for _, slug in sorted(found)]
+
+    body = [i for i in infos if not i.sent.related]
+    scope_word = re.compile(
+        r"\b(?:sektor|bidang|sector|sectors|fields|areas|mencakup|meliputi|covers?|covering|"
+        r"including|includes)\b",
+        re.I,
+    )
+    # "Isi LoI mencakup empat bidang. Pertama, ... Kedua, perdagangan ...": an enumeration
+    # after a scope sentence continues it
+    ordinal = re.compile(
+        r"^(?:Pertama|Kedua|Ketiga|Keempat|Kelima|Keenam|Terakhir|First|Second|Third|Fourth|"
+        r"Fifth|Sixth|Finally|Lastly)\b,",
+    )
+    enumerated: set[int] = set()
+    open_scope = False
+    for i in body:
+        if scope_word.search(i.sent.text):
+            open_scope = True
+        elif open_scope and ordinal.match(i.sent.text):
+            enumerated.add(i.sent.start)
+        elif not ordinal.match(i.sent.text):
+            open_scope = False
+    for ev in with_agr:
+        secs: list[str] = []
+        own = {e.start for e in ev.evidence}
+        if len(with_agr) == 1:
+            scope = [
+                i
+                for i in body
+                if i.sent.start in own
+                or i.sent.start in enumerated
+                or _COOP_CUE.search(i.sent.text)
+                or scope_word.search(i.sent.text)
+            ]
+        else:
+            scope = [i for i in body if i.sent.start in own]
+        for i in scope:
+            for slug in sectors_in(i.sent.text):
+                if slug not in secs:
+                    secs.append(slug)
+        ev.agreement.sectors = secs

@@ -1,0 +1,502 @@
+"""Candidate mentions: gazetteer names, organisations by head word, acronyms, programmes,
+states named by "the X government", persons by name patterns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..lexicon import HANGUL, Lexicon
+from .text import _titlecase_lines
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    type: str
+    key: str | None = None  # gazetteer key
+    country: str | None = None
+    rule: str = ""
+    confidence: float = 0.8
+    aliases: list[str] = field(default_factory=list)  # extra surface forms (acronyms)
+    name: str | None = None  # preferred name when it differs from the text
+
+    def overlaps(self, other: Mention) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+_TOKEN = r"(?:[A-Z][a-z]?\.(?:[A-Z]\.)*|[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*)"
+_NAME = re.compile(rf"{_TOKEN}(?:[ \u00a0]+{_TOKEN}){{0,3}}")
+_CAP_SEQ = re.compile(
+    r"(?:[A-Z][\w&'’.]*(?:-[\w]+)*|&)(?:[ \u00a0]+(?:[A-Z0-9][\w&'’.]*(?:-[\w]+)*|&|dan|and|of|"
+    r"for|untuk|de|du|del)(?=[ \u00a0]+[A-Z&]|[ \u00a0]*$|[^\w]))*"
+)
+_CAP_SEQ_LOC = re.compile(
+    r"(?:[A-Z][\w&'’.]*(?:-[\w]+)*|&)(?:[ \u00a0]+(?:[A-Z0-9][\w&'’.]*(?:-[\w]+)*|&|dan|and|of|"
+    r"for|untuk|di|in|to|de|du|del)(?=[ \u00a0]+[A-Z&]|[ \u00a0]*$|[^\w]))*"
+)
+_EMBASSY = re.compile(r"(?i)kedutaan|kedubes|konsulat|embassy|consulate")
+_OTHER_ORG = re.compile(
+    r"\b(?:Corp\.?|Corporation|Company|Co\.|Inc\.|Ltd\.|Group|University|Universitas|Agency|"
+    r"Institute|Association|Foundation|Bank|PT)(?![\w])"
+)
+_SPEECH_AFTER = re.compile(
+    r"\b(?:said|says|told|added|explained|noted|stressed|mengatakan|menyampaikan|menjelaskan|"
+    r"mengungkapkan|menegaskan|menuturkan|menambahkan|mengapresiasi|menyambut)\b"
+)
+_SPEECH_BEFORE = re.compile(r"\b(?:kata|ujar|ucap|tutur|jelas|said|according to|menurut)\s+$", re.I)
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+$|\b(?:[Pp]ak|[Bb]apak|[Ii]bu|Bu)\s+$")
+_EXTRA_STOP = frozenset(
+    "Meanwhile However Also Earlier Later Besides Under According Both Each Other Several Many "
+    "Two Three Four Five During Following Through Among Despite Since Following Apart "
+    "Sebelum Setelah Usai Seusai Melalui Terkait Pihaknya Kedua Para Beberapa Sejumlah "
+    "Selasa Rabu Kamis Jumat Sabtu Minggu Senin".split()
+)
+_ORG_CONTINUATION = re.compile(r"^(?:[ \u00a0]+(?:of|for|di|in|to|untuk)[ \u00a0]+" + _TOKEN + ")")
+
+
+def _is_stop(lex: Lexicon, token: str) -> bool:
+    return token in lex.stopwords or token in _EXTRA_STOP or token in _role_words(lex)
+
+
+_ROLE_WORDS: dict[int, frozenset[str]] = {}
+
+
+def _role_words(lex: Lexicon) -> frozenset[str]:
+    """Capitalised words of role titles ('Ketua', 'Umum', 'Luar', 'Negeri'): never name parts."""
+    got = _ROLE_WORDS.get(id(lex))
+    if got is None:
+        words = {w for r in lex.roles for w in r.split() if w[:1].isupper() and len(w) > 2}
+        got = _ROLE_WORDS[id(lex)] = frozenset(words)
+    return got
+
+
+class _Finder:
+    """Collects candidate mentions for one article."""
+
+    def __init__(self, text: str, lex: Lexicon, excluded: list[tuple[int, int]]):
+        self.text = text
+        self.lex = lex
+        self.excluded = excluded
+        self.items: list[Mention] = []
+        self.gaz: list[Mention] = []
+
+    def allowed(self, s: int, e: int) -> bool:
+        return not any(s < xe and xs < e for xs, xe in self.excluded)
+
+    def add(self, m: Mention) -> None:
+        if self.allowed(m.start, m.end) and m.text.strip():
+            self.items.append(m)
+
+    # gazetteer -----------------------------------------------------------
+    def gazetteer(self) -> None:
+        lex = self.lex
+        roles = [r.span() for r in lex.role_regex.finditer(self.text)]
+
+        def matches(rx: re.Pattern[str]):
+            pos = 0
+            while True:
+                m = rx.search(self.text, pos)
+                if m is None:
+                    return
+                # "Wali Kota Solo": the title owns "Kota"; match again after the title
+                clash = next((r for r in roles if r[0] < m.start() < r[1] < m.end()), None)
+                if clash is not None:
+                    again = rx.match(self.text, clash[1] + 1)
+                    if again is not None:
+                        yield again
+                        pos = again.end()
+                        continue
+                yield m
+                pos = m.end()
+
+        def found(m: re.Match[str], group: int, key: str, rule: str, conf: float) -> None:
+            entry = lex.entries[key]
+            mm = Mention(
+                m.start(group),
+                m.end(group),
+                m.group(group),
+                entry.type,
+                key=entry.key,
+                country=entry.country,
+                rule=rule,
+                confidence=conf,
+            )
+            self.gaz.append(mm)
+            self.add(mm)
+
+        if lex.context_regex is not None:
+            for m in lex.context_regex.finditer(self.text):
+                found(m, 1, lex.context_names[m.group(1)], "gazetteer-in-context", 0.85)
+        for rx in (lex.gaz_regex, lex.hangul_regex):
+            if rx is None:
+                continue
+            for m in matches(rx):
+                # currencies: "US$5 million", "1,1 miliar dolar AS"
+                if self.text.startswith("$", m.end()) or re.search(
+                    r"(?i)\b(?:dolar|dollars?)[ \u00a0]+$",
+                    self.text[max(0, m.start() - 9) : m.start()],
+                ):
+                    continue
+                keys = lex.surface_index.get(m.group(0), [])
+                if len(keys) != 1:
+                    continue  # ambiguous surface: leave it to context rules
+                found(m, 0, keys[0], "gazetteer", 0.95)
+
+    def gaz_at(self, pos: int) -> Mention | None:
+        for g in self.gaz:
+            if g.start == pos:
+                return g
+        return None
+
+    # organisations by head word -----------------------------------------
+    def organisations(self) -> None:
+        text = self.text
+        for etype, _lang, position, word in self.lex.org_heads:
+            if HANGUL.search(word):
+                continue
+            w = re.escape(word)
+            if position == "prefix":
+                rx = re.compile(rf"(?<![\w-]){w}(?=[ \u00a0]+[A-Z(])")
+                seq = _CAP_SEQ_LOC if _EMBASSY.search(word) else _CAP_SEQ
+                for m in rx.finditer(text):
+                    tail = seq.match(text, m.end() + 1)
+                    if not tail:
+                        continue
+                    end = self._cut_tail(m.end() + 1, tail.end(), etype, m.start())
+                    self._org(m.start(), end, etype, f"org-head:{word}")
+            else:
+                rx = re.compile(rf"(?<![\w]){w}(?![\w])")
+                for m in rx.finditer(text):
+                    start = self._extend_left(m.start())
+                    if start == m.start() and not word[0].isupper():
+                        continue
+                    if start == m.start() and " " not in word:
+                        continue  # a bare head word ("Group", "Agency") is not a name
+                    end = m.end()
+                    cont = _ORG_CONTINUATION.match(text, end)
+                    if cont and etype in ("Organization", "GovernmentOrganization"):
+                        end = cont.end()
+                        more = _CAP_SEQ.match(text, end + 1)
+                        if more and text[end] == " ":
+                            end = more.end()
+                    self._org(start, end, etype, f"org-head:{word}")
+
+    def _cut_tail(self, start: int, end: int, etype: str, head: int | None = None) -> int:
+        """'Universitas Mataram Bambang Hari' → stop after the place; 'PT A and B' → 'PT A';
+        'KBRI Seoul Sigit Aris' (a known name that starts with the head word) → 'KBRI Seoul'."""
+        text = self.text
+        if etype == "Company":
+            m = re.search(r"[ \u00a0]+(?:and|dan|&)[ \u00a0]", text[start:end])
+            if m:
+                end = start + m.start()
+        # "Ministry of Energy and Korea Electric Power Corp.": two names joined by "and"
+        for cm in re.finditer(r"[ \u00a0]+(?:and|dan|&)[ \u00a0]+", text[start:end]):
+            rest = text[start + cm.end() : end]
+            if _OTHER_ORG.search(rest) or any(
+                g.start == start + cm.end() and g.type != "Country" for g in self.gaz
+            ):
+                end = start + cm.start()
+                break
+        first = start if head is None else head
+        for g in self.gaz:
+            if (
+                first <= g.start
+                and start < g.end < end
+                and re.match(r"[ \u00a0]+[A-Z]", text[g.end : end])
+            ):
+                return g.end
+        # a person's name after a one-word org name: "KBRI Seoul Sigit Aris" is caught above;
+        # a role word inside the tail ends the name ("Komisi X DPR RI Ketua ...")
+        rm = self.lex.role_regex.search(text, start, end)
+        if rm and rm.start() > start:
+            return rm.start() - 1
+        return end
+
+    def _extend_left(self, pos: int) -> int:
+        """Start of the run of capitalised words before ``pos`` (same line)."""
+        text = self.text
+        start = pos
+        while True:
+            m = re.search(
+                r"([A-Z0-9][\w&'’.]*(?:-[\w]+)*|&|of|and|dan)[ \u00a0]+$",
+                text[max(0, start - 60) : start],
+            )
+            if not m:
+                break
+            tok = m.group(1)
+            if (
+                tok.endswith(("'s", "’s"))
+                or tok == "dan"  # Indonesian names put the head first: "X dan Y Corp" is a list
+                or (_is_stop(self.lex, tok.rstrip(".")) and not self.lex.surface_index.get(tok))
+                or self.lex.role_regex.fullmatch(tok)
+            ):
+                break
+            if tok in ("and", "&"):
+                # "Trade and Investment Promotion Agency" goes on; "Indonesia and Hyundai
+                # Motor Company" is a list of two names
+                prev = re.search(
+                    r"(\S+)[ \u00a0]+$",
+                    text[max(0, start - len(m.group(0)) - 40) : start - len(m.group(0))],
+                )
+                if prev and self.lex.surface_index.get(prev.group(1).rstrip(",")):
+                    break
+            start = start - len(m.group(0))
+        # connecting words cannot start a name
+        while True:
+            m2 = re.match(r"(?:of|and|dan|&)[ \u00a0]+", text[start:pos])
+            if not m2:
+                break
+            start += m2.end()
+        return start
+
+    def _org(self, start: int, end: int, etype: str, rule: str) -> None:
+        text = self.text
+        raw = text[start:end].rstrip(" ,.")
+        end = start + len(raw)
+        # drop trailing connectors and trailing locative phrases with lowercase words
+        raw2 = re.sub(r"[ \u00a0]+(?:dan|and|of|for|untuk|di|in|to|&)$", "", raw)
+        end = start + len(raw2)
+        raw = raw2
+        if len(raw.split()) < 2 and etype != "Company":
+            return
+        name = raw
+        aliases: list[str] = []
+        # "Kawasan Industri Terpadu (KIT) Batang" -> name without the parenthesis,
+        # alias "KIT Batang"
+        paren = re.search(r"[ \u00a0]*\(([A-Z][\w&.-]{1,12})\)[ \u00a0]*", raw)
+        if paren:
+            before, after = raw[: paren.start()], raw[paren.end() :]
+            if after:
+                name = f"{before} {after}"
+                aliases.append(f"{paren.group(1)} {after}")
+            else:
+                name = before
+                aliases.append(paren.group(1))
+        country = None
+        for g in self.gaz:
+            if start <= g.start and g.end <= end and g.country:
+                country = g.country
+                break
+        self.add(
+            Mention(
+                start,
+                end,
+                raw,
+                etype,
+                rule=rule,
+                confidence=0.7,
+                country=country,
+                aliases=aliases,
+                name=name,
+            )
+        )
+
+    # acronyms in parentheses after a name ---------------------------------
+    def acronyms(self) -> None:
+        for m in re.finditer(r"\(([A-Z][A-Za-z&.-]{1,11})\)", self.text):
+            acr = m.group(1)
+            if not re.search(r"[A-Z].*[A-Z]", acr):
+                continue
+            before = [x for x in self.items if x.end <= m.start() and m.start() - x.end <= 2]
+            before += [x for x in self.items if x.start < m.start() and x.end == m.end()]
+            if before:
+                host = max(before, key=lambda x: x.end - x.start)
+                if acr not in host.aliases and host.type != "Person":
+                    host.aliases.append(acr)
+                    host.end = max(host.end, host.end)
+            else:
+                continue
+            # later bare uses of the acronym are mentions of the same thing
+            for u in re.finditer(rf"(?<![\w-]){re.escape(acr)}(?![\w-])", self.text):
+                if u.start() == m.start() + 1:
+                    continue
+                self.add(
+                    Mention(
+                        u.start(),
+                        u.end(),
+                        acr,
+                        host.type,
+                        key=host.key,
+                        country=host.country,
+                        rule="acronym",
+                        confidence=0.8,
+                        name=host.name or host.text,
+                    )
+                )
+
+    # "the Indonesian government", "Seoul's government": the state ------------
+    def governments(self) -> None:
+        lex = self.lex
+        words = [w for w in lex.demonyms if not HANGUL.search(w) and " " not in w or "Korean" in w]
+        rx = re.compile(
+            r"\b(" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")"
+            r"[ \u00a0]+(?:central[ \u00a0]+)?government\b"
+        )
+        for m in rx.finditer(self.text):
+            iso = lex.demonyms[m.group(1)]
+            key = f"country/{iso}"
+            if key in lex.entries:
+                self.add(
+                    Mention(
+                        m.start(),
+                        m.end(),
+                        m.group(0),
+                        "Country",
+                        key=key,
+                        country=iso,
+                        rule="demonym-government",
+                        confidence=0.8,
+                    )
+                )
+
+    # programmes in quotes -------------------------------------------------
+    def programmes(self) -> None:
+        rx = re.compile(
+            r"\b(?:program|programme|gerakan|kebijakan|policy|campaign|kampanye)\s+"
+            r"[\"“”']([A-Z][^\"“”'\n]{2,60})[\"“”']",
+            re.I,
+        )
+        for m in rx.finditer(self.text):
+            self.add(
+                Mention(
+                    m.start(1),
+                    m.end(1),
+                    m.group(1),
+                    "Program",
+                    rule="programme-quoted",
+                    confidence=0.75,
+                )
+            )
+
+    # persons without titles --------------------------------------------------
+    def persons(self) -> None:
+        text = self.text
+        sur = "|".join(sorted(self.lex.korean_surnames, key=len, reverse=True))
+        rx = re.compile(
+            rf"(?<![\w-])({sur})[ \u00a0]+([A-Z][a-z]+(?:-[a-z]+)?)"
+            r"(?:[ \u00a0]+([A-Z][a-z]+))?(?![\w-])"
+        )
+        for m in rx.finditer(text):
+            given = [g for g in (m.group(2), m.group(3)) if g]
+            if any(_is_stop(self.lex, g) or self.lex.surface_index.get(g) for g in given):
+                given = given[:1]
+                if _is_stop(self.lex, given[0]) or self.lex.surface_index.get(given[0]):
+                    continue
+            end = m.start(2) + len(" ".join(given)) if len(given) == 1 else m.end()
+            if len(given) == 1 and "-" not in given[0] and not self._name_context(m.start(), end):
+                # "Kim Min" is fine, but a two-token "Park Hotel" is not: need context
+                if not re.match(r"[A-Z][a-z]{1,5}$", given[0]):
+                    continue
+            self.add(
+                Mention(
+                    m.start(),
+                    end,
+                    text[m.start() : end],
+                    "Person",
+                    country="KR",
+                    rule="korean-name",
+                    confidence=0.75,
+                )
+            )
+        # Western order with a hyphenated given name: "Hong-Koo Kim"
+        rx2 = re.compile(
+            rf"(?<![\w-])([A-Z][a-z]{{1,5}}-[A-Za-z][a-z]{{1,5}})[ \u00a0]+({sur})(?![\w-])"
+        )
+        for m in rx2.finditer(text):
+            if self.lex.surface_index.get(m.group(1)):
+                continue
+            self.add(
+                Mention(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    "Person",
+                    country="KR",
+                    rule="korean-name",
+                    confidence=0.7,
+                )
+            )
+        # names before speech verbs / after "kata", honorifics
+        for m in _NAME.finditer(text):
+            toks = m.group(0).split()
+            while toks and (
+                _is_stop(self.lex, toks[0].rstrip("."))
+                or self.lex.surface_index.get(toks[0])
+                or toks[0] in self.lex.roles
+            ):
+                toks = toks[1:]
+            if not toks:
+                continue
+            start = m.end() - len(" ".join(toks)) if toks != m.group(0).split() else m.start()
+            span_text = text[start : m.end()]
+            if any(_is_stop(self.lex, t) for t in toks) or self.lex.surface_index.get(span_text):
+                continue
+            after = text[m.end() : m.end() + 40]
+            before = text[max(0, start - 30) : start]
+            ok = False
+            if re.match(r",?[ \u00a0]+", after) and _SPEECH_AFTER.match(after.lstrip(", \u00a0")):
+                ok = True
+            if _SPEECH_BEFORE.search(before) or _HONORIFIC.search(before):
+                ok = True
+            if ok:
+                self.add(
+                    Mention(
+                        start,
+                        m.end(),
+                        span_text,
+                        "Person",
+                        rule="speech-or-honorific",
+                        confidence=0.6,
+                    )
+                )
+
+    def _name_context(self, start: int, end: int) -> bool:
+        before = self.text[max(0, start - 40) : start]
+        after = self.text[end : end + 40]
+        return bool(
+            self.lex.role_regex.search(before[-25:])
+            or _SPEECH_BEFORE.search(before)
+            or _SPEECH_AFTER.match(after.lstrip(", "))
+        )
+
+
+# --------------------------------------------------------------------------- titles and posts
+
+
+def _select(mentions: list[Mention]) -> list[Mention]:
+    """Non-overlapping mentions, longest first; gazetteer wins ties."""
+    rank = {"gazetteer": 0, "acronym": 2}
+    chosen: list[Mention] = []
+    for m in sorted(
+        mentions,
+        key=lambda x: (-(x.end - x.start), rank.get(x.rule, 1), x.start),
+    ):
+        if not any(m.overlaps(c) for c in chosen):
+            chosen.append(m)
+    chosen.sort(key=lambda x: x.start)
+    return chosen
+
+
+def _drop_headline_guesses(mentions: list[Mention], text: str) -> list[Mention]:
+    """In a Title Case line a person name is kept only as far as the body confirms it."""
+    lines = _titlecase_lines(text)
+    if not lines:
+        return mentions
+    body = text
+    for s, e in lines:
+        body = body[:s] + " " * (e - s) + body[e:]
+    out = []
+    for m in mentions:
+        if m.type == "Person" and not m.key and any(s <= m.start < e for s, e in lines):
+            toks = m.text.split()
+            while toks and not re.search(rf"(?<![\w]){re.escape(' '.join(toks))}(?![\w])", body):
+                toks = toks[:-1]
+            if not toks:
+                continue
+            m.text = " ".join(toks)
+            m.end = m.start + len(m.text)
+        out.append(m)
+    return out

@@ -1,0 +1,135 @@
+"""Text layout: sentences with offsets, bylines and datelines to skip, headline lines,
+clauses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..lexicon import Lexicon
+
+_ABBREV = re.compile(
+    r"(?:\b(?:Co|Ltd|Corp|Inc|Dr|Mr|Mrs|Ms|Prof|St|Jl|No|Pj|Plt|Plh|Kab|Prov|vs|Jr|Sr|Gov|"
+    r"Rep|Sen|Gen|Lt|Col|Capt|Adm|Drs|Ir|H|Hj|S|M|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|"
+    r"Nov|Dec|Agt|Okt|Des|etc|U\.S|U\.K|dkk|dll|dsb|tsb|yth)|\b[A-Z])\.$"
+)
+_SENT_END = re.compile(r"[.!?。]+[\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9\uac00-\ud7a3])|[.!?。]+[\"'”’)]*$")
+_BYLINE_LINE = re.compile(
+    r"^[ \t\u00a0]*(?:[•·*\-][ \t\u00a0]*)?(?:Oleh|By|Penulis|Reporter|Pewarta|Editor|"
+    r"Redaktur|Writer|Foto|Photo|Sumber|Source|URL|Baca juga|Read more|Copyright|©)\b.*$",
+    re.I | re.M,
+)
+_CREDIT = re.compile(r"\b(?:Redaktur|Editor|Pewarta|Reporter)\s*:\s*[^\n|]*")
+_DATELINE = re.compile(
+    r"^[ \t\u00a0]*[A-Z][A-Za-z .]{1,25}(?:,\s*[A-Za-z][\w.]*(?:\s+[\w.]+){0,2}"
+    r"(?:\s*\([^)\n]{1,30}\))?|\s*\([^)\n]{1,30}\))\s*[-–—]{1,2}\s",
+    re.M,
+)
+_DATELINE_UPPER = re.compile(r"^[ \t\u00a0]*[A-Z][A-Z .]{2,25},[^\n]{0,40}?[-–—]{1,2}\s", re.M)
+_RELATED = re.compile(
+    r"^[ \t\u00a0]*(?:Berita Terkait|Baca Juga|Artikel Terkait|Related News|Related Articles|"
+    r"Read Also|관련기사)\b.*$",
+    re.I | re.M,
+)
+
+
+_CAPTION = re.compile(r"(?:\||\(|^)[ \t]*(?:Foto|Photo|Photograph|Dok\.|Dokumentasi)[ \t]*:", re.I)
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    related: bool  # in a "related news" list at the bottom, or a photo caption
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with offsets; line breaks end sentences too (headlines, list items)."""
+    related_from = len(text)
+    m = _RELATED.search(text)
+    if m:
+        related_from = m.start()
+    out: list[Sentence] = []
+    para = 0
+    pos = 0
+    for block in re.split(r"(\n)", text):
+        if block == "\n":
+            pos += 1
+            continue
+        if not block.strip():
+            para += 1
+            pos += len(block)
+            continue
+        start = pos
+        i = 0
+        # a photo caption ("... Rabu (8/2/2023). | Foto: X") shows another moment: its
+        # names count, its events and dates do not
+        side = bool(_CAPTION.search(block))
+        for end_m in _SENT_END.finditer(block):
+            cut = end_m.end()
+            if _ABBREV.search(block[i : end_m.start() + 1]):
+                continue
+            seg = block[i:cut]
+            if seg.strip():
+                s = start + i + (len(seg) - len(seg.lstrip()))
+                e = start + cut - (len(seg) - len(seg.rstrip()))
+                out.append(Sentence(s, e, text[s:e], para, side or s >= related_from))
+            i = cut
+        seg = block[i:]
+        if seg.strip():
+            s = start + i + (len(seg) - len(seg.lstrip()))
+            e = start + len(block) - (len(seg) - len(seg.rstrip()))
+            out.append(Sentence(s, e, text[s:e], para, side or s >= related_from))
+        pos += len(block)
+        para += 1
+    return out
+
+
+def excluded_spans(text: str) -> list[tuple[int, int]]:
+    """Bylines, credits and datelines: never a source of entities."""
+    spans = [m.span() for m in _BYLINE_LINE.finditer(text)]
+    spans += [m.span() for m in _CREDIT.finditer(text)]
+    spans += [m.span() for m in _DATELINE.finditer(text)]
+    spans += [m.span() for m in _DATELINE_UPPER.finditer(text)]
+    return spans
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+def _titlecase_lines(text: str) -> list[tuple[int, int]]:
+    """Lines Written Like Headlines, where capitalisation says nothing about names."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        words = re.findall(r"[^\W\d_][\w'’-]*", line)
+        short = len(line) <= 160 and not line.rstrip().endswith((".", "!", "?", '"', "”"))
+        if short and len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+_CLAUSE_BREAK = re.compile(
+    r",?[ \u00a0]+(?:and|while|whereas|sedangkan|sementara|serta|dan)[ \u00a0]+(?=\S)|;[ \u00a0]+"
+)
+
+
+def _clauses(s: Sentence, lex: Lexicon) -> list[Sentence]:
+    """'A signed an MoU with B, and C clinched a separate MoU with D': one clause per
+    agreement, so each gets its own parties. Other sentences stay whole."""
+    cuts = [m for m in _CLAUSE_BREAK.finditer(s.text) if m.group(0).startswith((",", ";"))]
+    if not cuts:
+        return [s]
+    bounds = [0, *(m.end() for m in cuts), len(s.text)]
+    parts = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+    with_agr = [
+        p for p in parts if any(rx.search(s.text[p[0] : p[1]]) for _, rx in lex.agreement_triggers)
+    ]
+    if len(with_agr) < 2 or len(with_agr) != len(parts):
+        return [s]
+    return [
+        Sentence(s.start + a, s.start + b, s.text[a:b], s.paragraph, s.related) for a, b in parts
+    ]

@@ -1,0 +1,305 @@
+"""Role titles before or after names ("Gubernur DKI Jakarta Pramono Anung", "Pramono
+Anung, Gubernur DKI Jakarta", "김태흠 충남도지사"): persons and the posts they hold."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..lexicon import HANGUL, Lexicon
+from .mentions import _NAME, Mention, _Finder, _is_stop
+from .text import Sentence, _titlecase_lines
+
+
+@dataclass
+class TitleHit:
+    person: Mention
+    role_surface: str
+    role_key: str
+    role_en: str
+    scope: str
+    org: Mention | None
+    modifier: str | None
+    sentence: Sentence | None = None
+    rule: str = "title"
+
+
+def _find_titles(
+    text: str,
+    lex: Lexicon,
+    finder: _Finder,
+    base: list[Mention],
+    unnamed: list[tuple[Mention, str]] | None = None,
+) -> list[TitleHit]:
+    """Role title patterns: 'Gubernur DKI Jakarta Pramono Anung', 'Jakarta Governor X',
+    'X, Gubernur DKI Jakarta', 'Governor X of Y', and Korean '김태흠 충남도지사'.
+
+    Titles with an organisation but no name ('kunjungan Gubernur Provinsi Jeollanamdo ke
+    Palu') add the organisation to ``unnamed``: it stands in for its official."""
+    hits: list[TitleHit] = []
+    by_start = {m.start: m for m in base if m.type != "Person"}
+
+    def org_at(pos: int) -> Mention | None:
+        m = re.match(r"[ \u00a0]*", text[pos:])
+        p = pos + (m.end() if m else 0)
+        return by_start.get(p)
+
+    def name_at(pos: int) -> tuple[int, int] | None:
+        m = re.match(r"[ \u00a0]*,?[ \u00a0]*", text[pos:])
+        p = pos + (m.end() if m else 0)
+        nm = _NAME.match(text, p)
+        if not nm:
+            return None
+        toks = nm.group(0).split()
+        keep: list[str] = []
+        cursor = p
+        for i, t in enumerate(toks):
+            tpos = text.index(t, cursor)
+            bare = t.rstrip(".,")
+            # "Ali An Sun Guen": a surname inside a name is not the article "An"
+            stop = _is_stop(lex, bare) and not (i > 0 and bare in lex.korean_surnames)
+            if stop or tpos in by_start or lex.surface_index.get(t):
+                break
+            if lex.role_regex.match(text, tpos):
+                break
+            keep.append(t)
+            cursor = tpos + len(t)
+            if t.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+", t):
+                break  # "Lee Seung Ha. Menjajaki ...": a full stop after a word ends the name
+        if not keep:
+            return None
+        end = cursor
+        if text[end - 1] == "." and not re.search(r"(?:^|\s|\.)[A-Z]\.$", text[p:end]):
+            end -= 1
+        return p, end
+
+    paren = re.compile(r"[ \u00a0]*\([A-Za-z][\w&.-]{1,11}\)")
+    joiner = re.compile(
+        r"[ \u00a0]*(?:/|,?[ \u00a0]+(?:merangkap|sekaligus|serta|dan|and|&))[ \u00a0]*"
+    )
+
+    def orgs_from(pos: int) -> tuple[list[Mention], int]:
+        """The organisation phrase after a title: orgs, demonyms, '(ABBR)', 'untuk/to X'."""
+        found: list[Mention] = []
+        while True:
+            pm = paren.match(text, pos)
+            if pm:
+                pos = pm.end()
+                continue
+            o = org_at(pos)
+            if o is not None:
+                found.append(o)
+                pos = o.end
+                continue
+            link = re.match(r"[ \u00a0]+(?:untuk|for|to|di|in)(?=[ \u00a0])", text[pos:])
+            if link:
+                o2 = org_at(pos + link.end())
+                if o2 is not None:
+                    pos = o2.end  # the place of posting or the host country, not the post's org
+                    continue
+            dm = re.match(r"[ \u00a0]+(RI|Korsel|Korea Selatan|Indonesia|Korea)\b", text[pos:])
+            if dm and not found:
+                pos += dm.end()
+                iso = lex.demonyms.get(dm.group(1), "ID")
+                found.append(
+                    Mention(
+                        pos - len(dm.group(1)),
+                        pos,
+                        dm.group(1),
+                        "Country",
+                        key=f"country/{iso}",
+                        country=iso,
+                        rule="demonym",
+                    )
+                )
+                continue
+            return found, pos
+
+    headlines = _titlecase_lines(text)
+
+    def in_headline(p: int) -> bool:
+        return any(s <= p < e for s, e in headlines)
+
+    consumed: set[int] = set()
+    for rm in lex.role_regex.finditer(text):
+        if rm.start() in consumed or not finder.allowed(rm.start(), rm.end()):
+            continue
+        before = text[max(0, rm.start() - 40) : rm.start()]
+        modifier = None
+        for tok in re.findall(r"(\S+)[ \u00a0]+", before)[-2:]:
+            if tok in lex.modifiers:
+                modifier = lex.modifiers[tok]
+        # T2: "<Org/Demonym> Governor Name"
+        pre_org = None
+        for m in base:
+            if m.type != "Person" and 0 <= rm.start() - m.end <= 1:
+                pre_org = m
+        # T1: Role [Org ...] [(/|merangkap|sekaligus|dan) Role [Org ...]]* [,] Name
+        chain: list[tuple[re.Match[str], list[Mention]]] = []
+        cur = rm
+        while True:
+            orgs_after, pos = orgs_from(cur.end())
+            chain.append((cur, orgs_after))
+            j = joiner.match(text, pos)
+            nxt = lex.role_regex.match(text, j.end()) if j else None
+            if nxt is None or not finder.allowed(nxt.start(), nxt.end()):
+                break
+            consumed.add(nxt.start())
+            cur = nxt
+        nm = name_at(pos)
+        if nm is not None and not chain[-1][1]:
+            # "Counselor Politik KBRI Seoul Sigit ...": a word between the title and an
+            # organisation qualifies the title; the name comes after the organisation
+            follow, after = orgs_from(nm[1])
+            if follow and re.match(r"[ \u00a0]*,?[ \u00a0]*[A-Z]", text[after : after + 3]):
+                nm2 = name_at(after)
+                if nm2 is not None:
+                    chain[-1] = (chain[-1][0], follow)
+                    nm, pos = nm2, after
+        person_span = None
+        rule = "title-before-name"
+        first_org = chain[0][1][0] if chain[0][1] else None
+        if nm:
+            person_span = nm
+            # T4: "Governor Kim Tae-heum of South Chungcheong Province"
+            if first_org is None and len(chain) == 1:
+                of = re.match(r"[ \u00a0]+(?:of|dari)[ \u00a0]+", text[nm[1] :])
+                if of:
+                    o = org_at(nm[1] + of.end() - 1) or by_start.get(nm[1] + of.end())
+                    if o is not None:
+                        chain[0] = (chain[0][0], [o])
+            if chain[0][1] == [] and pre_org is not None:
+                chain[0] = (chain[0][0], [pre_org])
+                rule = "org-title-name"
+        if nm and in_headline(rm.start()) and "," in text[pos : nm[0]]:
+            nm = None  # "Bertemu Dubes Korea, Gibran Ungkap ...": a headline lists two actors
+            person_span = None
+        if nm:
+            pass
+        elif len(chain) == 1 and first_org is not None:
+            # T3 apposition: "Pramono Anung, Gubernur DKI Jakarta"
+            app = re.search(
+                r"(" + _NAME.pattern + r"),[ \u00a0]*(?:the[ \u00a0]+)?$",
+                text[max(0, rm.start() - 60) : rm.start()],
+            )
+            if app:
+                s = max(0, rm.start() - 60) + app.start(1)
+                e = s + len(app.group(1))
+                toks = app.group(1).split()
+                if toks and not any(_is_stop(lex, t) for t in toks) and s not in by_start:
+                    person_span = (s, e)
+                    rule = "name-comma-title"
+        if person_span is None:
+            if nm is None and first_org is not None and unnamed is not None:
+                unnamed.append((first_org, lex.roles[rm.group(0)].role))
+            continue
+        s, e = person_span
+        if not finder.allowed(s, e):
+            continue
+        pm = Mention(s, e, text[s:e], "Person", rule=rule, confidence=0.85)
+        for i, (match, orgs) in enumerate(chain):
+            role = lex.roles[match.group(0)]
+            hits.append(
+                TitleHit(
+                    pm,
+                    match.group(0),
+                    role.role,
+                    role.role_en,
+                    role.scope,
+                    orgs[0] if orgs else None,
+                    modifier if i == 0 else None,
+                    rule=rule,
+                )
+            )
+    # lowercase English appositions: "Kim Tae-heum, governor of South Chungcheong Province"
+    for m in re.finditer(
+        r"("
+        + _NAME.pattern
+        + r"),[ \u00a0]+(?:the[ \u00a0]+)?(?:(acting|former|deputy|vice)[ \u00a0]+)?"
+        r"(governor|mayor|minister|ambassador|president|chairman|chief executive|head|rector|"
+        r"regent)"
+        r"[ \u00a0]+(?:of|for|to)[ \u00a0]+(?:the[ \u00a0]+)?",
+        text,
+    ):
+        org = by_start.get(m.end())
+        if org is None:
+            continue
+        role = lex.roles.get(m.group(3).title()) or lex.roles.get(m.group(3).capitalize())
+        if role is None:
+            continue
+        toks = m.group(1).split()
+        if any(_is_stop(lex, t) for t in toks):
+            continue
+        pm = Mention(
+            m.start(1), m.end(1), m.group(1), "Person", rule="name-comma-role-of", confidence=0.8
+        )
+        hits.append(
+            TitleHit(
+                pm,
+                m.group(3),
+                role.role,
+                role.role_en,
+                role.scope,
+                org,
+                m.group(2),
+                rule="name-comma-role-of",
+            )
+        )
+    # Korean: "김태흠 충남도지사", "박보생 김천시장", "조현 외교부 장관"
+    ko_roles = sorted((r for r in lex.roles if HANGUL.search(r)), key=len, reverse=True)
+    if ko_roles:
+        rx = re.compile(
+            r"([\uac00-\ud7a3]{2,4})[ \u00a0]+([\uac00-\ud7a3]{1,12}?)[ \u00a0]?("
+            + "|".join(map(re.escape, ko_roles))
+            + r")(?![\uac00-\ud7a3]{2})"
+        )
+        for m in rx.finditer(text):
+            org_text = m.group(2)
+            org = None
+            for g in finder.gaz:
+                if g.start >= m.start(2) and g.start < m.end(2) + 1:
+                    org = g
+                    break
+            if org is None and org_text:
+                keys = (
+                    lex.surface_index.get(org_text)
+                    or lex.surface_index.get(org_text + "시")
+                    or (lex.surface_index.get(org_text + "도"))
+                )
+                if keys and len(keys) == 1:
+                    e = lex.entries[keys[0]]
+                    org = Mention(
+                        m.start(2),
+                        m.end(2),
+                        org_text,
+                        e.type,
+                        key=e.key,
+                        country=e.country,
+                        rule="gazetteer",
+                    )
+            role = lex.roles[m.group(3)]
+            pm = Mention(
+                m.start(1),
+                m.end(1),
+                m.group(1),
+                "Person",
+                rule="korean-title",
+                confidence=0.8,
+                country=org.country if org else None,
+            )
+            hits.append(
+                TitleHit(
+                    pm,
+                    m.group(3),
+                    role.role,
+                    role.role_en,
+                    role.scope,
+                    org,
+                    None,
+                    rule="korean-title",
+                )
+            )
+    return hits
+
+
+# --------------------------------------------------------------------------- the extractor
