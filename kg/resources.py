@@ -1,15 +1,17 @@
 """Locate the bundled data folders (ontology, gazetteer, lexicon, queries).
 
 In a source checkout or editable install they are the top-level folders of the
-repository; in a wheel they are shipped as ``kg.resources.*`` packages.
+repository; a wheel ships them inside the package as ``kg/_resources/<kind>``.
 """
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
-_ROOT = Path(__file__).resolve().parent.parent
+from .errors import DataError
+
+_PACKAGE = Path(__file__).resolve().parent
+_ROOT = _PACKAGE.parent
 _LAYOUT = {
     "ontology": _ROOT / "ontology",
     "gazetteer": _ROOT / "data" / "gazetteer",
@@ -20,7 +22,7 @@ _LAYOUT = {
 
 def resource_dir(kind: str) -> Path:
     """Return the folder holding the bundled ``kind`` files."""
-    local = _LAYOUT[kind]
-    if local.is_dir():
-        return local
-    return Path(str(resources.files(f"kg.resources.{kind}")))
+    for folder in (_LAYOUT[kind], _PACKAGE / "_resources" / kind):
+        if folder.is_dir():
+            return folder
+    raise DataError(f"the bundled '{kind}' files are missing; reinstall idkr-kg")
