@@ -17,6 +17,7 @@ parameters among its result variables).
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import re
@@ -120,17 +121,26 @@ def resolve_entity(store: KGStore, value: str) -> URIRef:
     if len(found) > 1:
         listing = "; ".join(f"{lab} <{iri}>" for iri, lab in sorted(found.items())[:8])
         raise QueryError(f"'{value}' names several entities: {listing}. Pass the IRI instead.")
-    # close matches for the error message
-    like = store.select(
-        """SELECT DISTINCT ?label ?needle WHERE {
-           { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label }
-           UNION { ?e <http://www.w3.org/2004/02/skos/core#altLabel> ?label }
-           FILTER(CONTAINS(LCASE(STR(?label)), LCASE(STR(?needle)))) } LIMIT 8""",
-        {"needle": Literal(value.split()[0] if value.split() else value)},
+    raise QueryError(f"no entity called '{value}' in the store{_suggest(store, value)}")
+
+
+def _suggest(store: KGStore, value: str) -> str:
+    """'; close matches: …' from entity labels and aliases (spelling slips, partial names)."""
+    res = store.select(
+        """SELECT DISTINCT ?label WHERE {
+             ?e <https://w3id.org/idkr/ontology#entityType> ?t .
+             { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+             UNION { ?e <http://www.w3.org/2004/02/skos/core#altLabel> ?label } }"""
     )
-    close = sorted({str(r[0]) for r in like.rows})
-    hint = f"; close matches: {', '.join(close)}" if close else ""
-    raise QueryError(f"no entity called '{value}' in the store{hint}")
+    labels = sorted({str(r[0]) for r in res.rows})
+    by_lower = {lab.casefold(): lab for lab in labels}
+    close = difflib.get_close_matches(value.casefold(), list(by_lower), n=6, cutoff=0.75)
+    words = value.casefold().split()
+    partial = [
+        lab for lab in labels if words and all(w in lab.casefold().split() for w in words)
+    ]
+    found = list(dict.fromkeys([by_lower[c] for c in close] + partial))[:8]
+    return f"; close matches: {', '.join(found)}" if found else ""
 
 
 def bind_params(store: KGStore, query: NamedQuery, values: dict[str, str]) -> dict[str, Node]:
