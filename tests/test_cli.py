@@ -172,3 +172,13 @@ def test_eval_on_a_small_gold_folder(tmp_path: Path) -> None:
     assert out["overall"]["events"]["tp"] == 1
     table = run("eval", str(tmp_path)).output
     assert "entities" in table and "F1 id" in table
+
+
+def test_entity_parameters_resolve_aliases_and_suggest_close_matches(store: str) -> None:
+    ok = run("--store", store, "query", "timeline", "--param", "entity=Pramono", "--format", "csv")
+    assert "2025-05-27" in ok.output
+    res = CliRunner().invoke(
+        main, ["--store", store, "query", "timeline", "--param", "entity=Pramono Anungg"]
+    )
+    assert res.exit_code == 1
+    assert "no entity called 'Pramono Anungg'" in res.output and "Pramono Anung" in res.output
