@@ -63,7 +63,7 @@ def _patterns(lex_id: int, months: tuple[str, ...], weekdays: tuple[str, ...]) -
         "my": re.compile(rf"\b({mon})\.?,?\s+({year})(?!\d)", re.I),
         "numeric": re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)?\d\d)(?![\d/])"),
         "numeric_dm": re.compile(r"\((\d{1,2})/(\d{1,2})\)"),
-        "iso": re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)"),
+        "iso": re.compile(r"(?<!\d)((?:19|20)\d\d)([-.])(\d\d?)\2(\d\d?)(?![\d.])"),
         "ko_full": re.compile(r"((?:19|20)\d\d)년\s*(\d{1,2})월\s*(\d{1,2})일"),
         "ko_md": re.compile(r"(?<!\d)(\d{1,2})월\s*(\d{1,2})일"),
         "ko_d": re.compile(r"(?:지난\s*)?(?<![\d월])(\d{1,2})일"),
@@ -105,8 +105,8 @@ def find_dates(text: str, lex: Lexicon, ref: date | None) -> list[DateMention]:
         a = _iso(y, mon[m.group(2).lower()], int(m.group(1)))
         b = _iso(y, mon[m.group(4).lower()], int(m.group(3)))
         add(m, f"{a}/{b}" if a and b else None)
-    for m in p["iso"].finditer(text):
-        add(m, _iso(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    for m in p["iso"].finditer(text):  # 2025-05-27, and Korean sites' 2025.05.27
+        add(m, _iso(int(m.group(1)), int(m.group(3)), int(m.group(4))))
     for m in p["ko_full"].finditer(text):
         add(m, _iso(int(m.group(1)), int(m.group(2)), int(m.group(3))))
     for m in p["dmy"].finditer(text):

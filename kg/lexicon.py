@@ -19,6 +19,7 @@ from .errors import DataError
 from .resources import resource_dir
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_GOVERNMENT = re.compile(r"(?i)\bpemerintah\b|\bgovernment\b|주정부|도청|시청")
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> Iterator[dict[str, str]]:
@@ -215,8 +216,15 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
     entries = _load_gazetteer(gdir, affixes)
     index: dict[str, list[str]] = {}
     for e in entries.values():
+        # "Pemerintah Provinsi DKI Jakarta", "자카르타 주정부": by the convention we follow,
+        # a region's own government is the region
+        target = e.key
+        if e.parent and e.parent.startswith(("region/", "city/")) and _GOVERNMENT.search(e.name):
+            target = e.parent
         for s in e.surfaces:
-            index.setdefault(s, []).append(e.key)
+            index.setdefault(s, []).append(target)
+    for s, keys in index.items():
+        index[s] = list(dict.fromkeys(keys))
     # "Pemprov Jatim" names both the province and its government body; by the
     # convention we follow, the government is an alias of the region itself
     for surface, keys in index.items():

@@ -136,9 +136,7 @@ def _suggest(store: KGStore, value: str) -> str:
     by_lower = {lab.casefold(): lab for lab in labels}
     close = difflib.get_close_matches(value.casefold(), list(by_lower), n=6, cutoff=0.75)
     words = value.casefold().split()
-    partial = [
-        lab for lab in labels if words and all(w in lab.casefold().split() for w in words)
-    ]
+    partial = [lab for lab in labels if words and all(w in lab.casefold().split() for w in words)]
     found = list(dict.fromkeys([by_lower[c] for c in close] + partial))[:8]
     return f"; close matches: {', '.join(found)}" if found else ""
 

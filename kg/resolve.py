@@ -159,7 +159,8 @@ def resolve_mentions(
                     f,
                 )
                 and not re.search(
-                    r"(?i)\b(province|provincial|city|regency|government|metropolitan)\b", f
+                    r"(?i)\b(province|provincial|city|regency|government|metropolitan)\b|주정부|도청|시청",
+                    f,
                 )
             ]
             pool = plain or forms

@@ -172,3 +172,15 @@ def test_wire_dateline_caption_and_short_names() -> None:
     assert meetings[0]["location"] == "Seoul"
     pairs = {frozenset(p) for p in doc["cooperation"]}
     assert any({"Indonesia"} < set(p) for p in pairs), pairs
+
+
+def test_korean_titles_foreign_names_and_dotted_dates() -> None:
+    doc = _doc("seoul-jakarta-ko.txt")
+    assert doc["published"] == "2022-10-20"  # "입력 2022.10.20 10:00"
+    posts = {(p["person"], p["role_en"], p["organization"]) for p in doc["posts"]}
+    assert ("오세훈", "mayor", "서울시") in posts
+    # a multi-word Indonesian name in Hangul, and "주정부" is the province itself
+    assert ("헤루 부디 하르토노", "governor", "자카르타") in posts
+    sister = [e for e in doc["events"] if (e.get("agreement") or {}).get("type") == "SisterCity"]
+    assert sister and sister[0]["date"] == "1992"
+    assert {frozenset(p) for p in doc["cooperation"]} == {frozenset({"서울시", "자카르타"})}

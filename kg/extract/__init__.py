@@ -35,6 +35,8 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
     finder = _Finder(text, lex, excluded)
     finder.gazetteer()
     finder.organisations()
+    finder.foreign_hangul_places()
+    finder.hangul_bodies()
     finder.programmes()
     finder.governments()
     finder.persons()

@@ -228,14 +228,15 @@ def _parties(s: Sentence, keyed: list, ents: dict, ex: Extraction, persons: list
         # "Jakarta's capital relocation project": a possessive modifies, it does not sign
         and not text.startswith(("'s", "’s"), m.end)
     ]
-    cands = _most_specific(cands, ents, ex)
+    cands = _without_organs(_most_specific(cands, ents, ex), ents)
     # signatories' organisations
     post_orgs = []
     for p in persons:
         for post in ex.posts:
             if post.person == p and post.organization and post.organization not in post_orgs:
                 post_orgs.append(post.organization)
-    if len(post_orgs) >= 2:
+    post_orgs = _without_organs(post_orgs, ents)
+    if len(post_orgs) >= 2 and len({ents[k].country for k in post_orgs}) > 1:
         return post_orgs
     bm = _BETWEEN.search(s.text)
     if bm:
@@ -248,6 +249,17 @@ def _parties(s: Sentence, keyed: list, ents: dict, ex: Extraction, persons: list
             )
     merged = list(dict.fromkeys(post_orgs + cands))
     return merged
+
+
+def _without_organs(keys: list[str], ents: dict[str, Entity]) -> list[str]:
+    """'수방시의회' beside '수방시', 'Jakarta City Council' beside 'Jakarta': the place
+    stands for its own bodies when it comes to who signed."""
+    return [
+        k
+        for k in keys
+        if ents[k].type in ("Country", "Province", "City")
+        or not any(o != k and ents[k].name.startswith(ents[o].name) for o in keys)
+    ]
 
 
 def _compatible_dates(a: str | None, b: str | None) -> bool:
@@ -301,7 +313,7 @@ def _same_parties(a: list[str], b: list[str], ents: dict[str, Entity]) -> bool:
     """Party lists that name the same sides: equal, one inside the other, or differing only
     by names of the same country ("South Korea" / "Seoul" used for the state)."""
     sa, sb = set(a), set(b)
-    if sa == sb or sa < sb or sb < sa:
+    if sa == sb:
         return True
     if not sa & sb:
         return False

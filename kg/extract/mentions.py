@@ -82,6 +82,7 @@ class _Finder:
         self.excluded = excluded
         self.items: list[Mention] = []
         self.gaz: list[Mention] = []
+        self.local_places: dict[str, Mention] = {}  # Hangul place names found in this text
 
     def allowed(self, s: int, e: int) -> bool:
         return not any(s < xe and xs < e for xs, xe in self.excluded)
@@ -353,6 +354,69 @@ class _Finder:
                 )
 
     # programmes in quotes -------------------------------------------------
+    def foreign_hangul_places(self) -> None:
+        """'인도네시아 수방시는': after a country's name, a word ending in 시/군/주 is a place
+        of that country, even when the gazetteer does not know it."""
+        countries = [g for g in self.gaz if g.type == "Country" and HANGUL.search(g.text)]
+        rx = re.compile(r"[ \u00a0]+([\uac00-\ud7a3]{1,6}?(?:시|군|주))(?![\uac00-\ud7a3]{2})")
+        for c in countries:
+            m = rx.match(self.text, c.end)
+            if m is None or self.lex.surface_index.get(m.group(1)):
+                continue
+            name = m.group(1)
+            ptype = "Province" if name.endswith("주") else "City"
+            self.local_places[name] = Mention(
+                0,
+                0,
+                name,
+                ptype,
+                country=c.country,
+                rule="hangul-place-after-country",
+                confidence=0.7,
+            )
+        for name, proto in self.local_places.items():
+            for u in re.finditer(re.escape(name), self.text):
+                mm = Mention(
+                    u.start(),
+                    u.end(),
+                    name,
+                    proto.type,
+                    country=proto.country,
+                    rule=proto.rule,
+                    confidence=proto.confidence,
+                )
+                self.gaz.append(mm)
+                self.add(mm)
+
+    def hangul_bodies(self) -> None:
+        """'수방시의회' (a council), '김천시청' (a city hall): Hangul words made of a place
+        name and a body's suffix."""
+        rx = re.compile(
+            r"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{1,8}?)([시군도구])(의회|청)"
+            r"(?=[ \u00a0.,]|[은는이가을를와과의에]|$)"
+        )
+        for m in rx.finditer(self.text):
+            place = m.group(1) + m.group(2)
+            known = self.lex.surface_index.get(place) or place in self.local_places
+            if not known:
+                continue
+            etype = "GovernmentOrganization" if m.group(3) == "의회" else "Facility"
+            keys = self.lex.surface_index.get(place)
+            country = (
+                self.lex.entries[keys[0]].country if keys else self.local_places[place].country
+            )
+            self.add(
+                Mention(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    etype,
+                    country=country,
+                    rule="hangul-body",
+                    confidence=0.75,
+                )
+            )
+
     def programmes(self) -> None:
         rx = re.compile(
             r"\b(?:program|programme|gerakan|kebijakan|policy|campaign|kampanye)\s+"

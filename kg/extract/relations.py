@@ -28,6 +28,11 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
             ps = ev.agreement.parties
             s = ev.evidence[0]
             sent = Sentence(s.start, s.end, s.text, 0, False)
+            if ev.agreement.type == "SisterCity" and len(ps) > 2:
+                # sister-city ties are pairwise: "A, with B, C and D" pairs A with each
+                for other in ps[1:]:
+                    add(ps[0], other, sent, "sister-city-hub", 0.8)
+                continue
             for i in range(len(ps)):
                 for j in range(i + 1, len(ps)):
                     ca, cb = ents[ps[i]].country, ents[ps[j]].country

@@ -24,6 +24,12 @@ class TitleHit:
     rule: str = "title"
 
 
+# words that end a Korean noun phrase with a particle, or dates and time words: not names
+_KO_NOT_NAME = re.compile(
+    r"(?:는|은|이|가|을|를|와|과|의|에서|에|도|로|으로|고|며|면|다)$|^(?:이날|지난|오는|오늘|어제|당시|또한|한편)$"
+)
+
+
 def _find_titles(
     text: str,
     lex: Lexicon,
@@ -249,14 +255,18 @@ def _find_titles(
     ko_roles = sorted((r for r in lex.roles if HANGUL.search(r)), key=len, reverse=True)
     if ko_roles:
         rx = re.compile(
-            r"([\uac00-\ud7a3]{2,4})[ \u00a0]+([\uac00-\ud7a3]{1,12}?)[ \u00a0]?("
+            r"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{2,6})[ \u00a0]+"
+            r"([\uac00-\ud7a3]{1,12}?)[ \u00a0]?("
             + "|".join(map(re.escape, ko_roles))
-            + r")(?![\uac00-\ud7a3]{2})"
+            + r")(?:[ \u00a0]?(권한대행|대행))?(?![\uac00-\ud7a3]{2})"
         )
         for m in rx.finditer(text):
             org_text = m.group(2)
-            org = None
-            for g in finder.gaz:
+            # the whole word first ("수방시의회"), then a known place inside it ("수방시")
+            org = next(
+                (i for i in finder.items if i.start == m.start(2) and i.end == m.end(2)), None
+            )
+            for g in [] if org is not None else finder.gaz:
                 if g.start >= m.start(2) and g.start < m.end(2) + 1:
                     org = g
                     break
@@ -266,7 +276,13 @@ def _find_titles(
                     or lex.surface_index.get(org_text + "시")
                     or (lex.surface_index.get(org_text + "도"))
                 )
-                if keys and len(keys) == 1:
+                local = finder.local_places.get(org_text + "시") or finder.local_places.get(
+                    org_text
+                )
+                if local is not None:
+                    at = text.find(local.text, m.start(2))
+                    org = next((g for g in finder.gaz if g.start == at), None)
+                elif keys and len(keys) == 1:
                     e = lex.entries[keys[0]]
                     org = Mention(
                         m.start(2),
@@ -278,10 +294,22 @@ def _find_titles(
                         rule="gazetteer",
                     )
             role = lex.roles[m.group(3)]
+            start = m.start(1)
+            if org is not None and org.country and org.country != "KR":
+                # a foreign name in Hangul has several words: "리드완 카밀 서자바주지사"
+                for _ in range(2):
+                    prev = re.search(
+                        r"([\uac00-\ud7a3]{2,6})[ \u00a0]+$", text[max(0, start - 10) : start]
+                    )
+                    if prev is None or _KO_NOT_NAME.search(prev.group(1)):
+                        break
+                    if lex.surface_index.get(prev.group(1)) or prev.group(1) in lex.roles:
+                        break
+                    start -= len(prev.group(0))
             pm = Mention(
-                m.start(1),
+                start,
                 m.end(1),
-                m.group(1),
+                text[start : m.end(1)],
                 "Person",
                 rule="korean-title",
                 confidence=0.8,
@@ -295,7 +323,7 @@ def _find_titles(
                     role.role_en,
                     role.scope,
                     org,
-                    None,
+                    lex.modifiers.get(m.group(4) or ""),
                     rule="korean-title",
                 )
             )
