@@ -118,6 +118,9 @@ class Extraction:
     posts: list[Post] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    # agreements stated as background (a list of partners, no date, no signatory): they
+    # give cooperation links but are not reported as events
+    background: list[Event] = field(default_factory=list)
 
     def name(self, key: str | None) -> str | None:
         if key is None:

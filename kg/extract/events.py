@@ -174,6 +174,17 @@ def _events(
                 continue  # a signing with neither signatories nor two parties says too little
             elif "Meeting" in types:
                 ev.type = "Meeting"  # people of one side at a meeting where others signed
+            if "Visit" in types and persons:
+                # "수방시 방문단은 김천을 방문해 … 협정을 체결했다": a visit and a signing
+                events.append(
+                    Event(
+                        "Visit",
+                        date_v,
+                        location,
+                        [p for p in ev.participants if ents[p].type == "Person"],
+                        evidence=[_evidence(s, "trigger:Visit", conf)],
+                    )
+                )
         events.append(ev)
     merged = _merge_events(events, {k for k, e in ents.items() if e.type == "Person"}, ents)
     merged = _attach_signatories(merged, ents)
@@ -186,6 +197,17 @@ def _events(
                 if ents[p].type == "Person" or p not in ev.agreement.parties
             ]
     _assign_sectors(merged, infos, lex)
+    # "김천시는 수방시, 성도시와 함께 나나오시와 자매결연을 맺었다": ties listed with no date
+    # and no one signing are background, not a signing that happened
+    ex.background = [
+        ev
+        for ev in merged
+        if ev.agreement is not None
+        and len(ev.agreement.parties) > 2
+        and ev.date is None
+        and not any(ents[p].type == "Person" for p in ev.participants)
+    ]
+    merged = [ev for ev in merged if ev not in ex.background]
     ex.events = merged
     # opening of an office: organisation located in the place since the date
     for ev in merged:

@@ -57,6 +57,17 @@ _EXTRA_STOP = frozenset(
 _ORG_CONTINUATION = re.compile(r"^(?:[ \u00a0]+(?:of|for|di|in|to|untuk)[ \u00a0]+" + _TOKEN + ")")
 
 
+def _initials_fit(acronym: str, name: str) -> bool:
+    """'CEPA' fits 'Chungcheongnam-do Economic Promotion Agency', 'HMMI' fits 'PT Hyundai
+    Motor Manufacturing Indonesia'; 'HLI' does not fit 'Indonesia'."""
+    words = [w for w in re.split(r"[\s\-]+", name) if w]
+    initials = [w[0].upper() for w in words]
+    letters = [c for c in acronym.upper() if c.isalpha()]
+    if not letters or letters[0] not in initials[:2]:
+        return False
+    return sum(1 for c in letters if c in initials) >= len(letters) / 2
+
+
 def _is_stop(lex: Lexicon, token: str) -> bool:
     return token in lex.stopwords or token in _EXTRA_STOP or token in _role_words(lex)
 
@@ -203,6 +214,8 @@ class _Finder:
                 break
         first = start if head is None else head
         for g in self.gaz:
+            if etype == "Company" and g.type == "Country":
+                continue  # "PT Hyundai LG Indonesia Green Power": the country is in the name
             if (
                 first <= g.start
                 and start < g.end < end
@@ -222,7 +235,7 @@ class _Finder:
         start = pos
         while True:
             m = re.search(
-                r"([A-Z0-9][\w&'’.]*(?:-[\w]+)*|&|of|and|dan)[ \u00a0]+$",
+                r"([A-Z0-9][\w&'’.]*(?:-[\w]+)*|&|of|and|dan|[-–])[ \u00a0]+$",
                 text[max(0, start - 60) : start],
             )
             if not m:
@@ -247,7 +260,7 @@ class _Finder:
             start = start - len(m.group(0))
         # connecting words cannot start a name
         while True:
-            m2 = re.match(r"(?:of|and|dan|&)[ \u00a0]+", text[start:pos])
+            m2 = re.match(r"(?:of|and|dan|&|[-–])[ \u00a0]+", text[start:pos])
             if not m2:
                 break
             start += m2.end()
@@ -255,6 +268,10 @@ class _Finder:
 
     def _org(self, start: int, end: int, etype: str, rule: str) -> None:
         text = self.text
+        # a full stop after a word ends the name: "PT HKML Battery Indonesia. Pabrik ..."
+        stop = re.search(r"[a-z]{2}\.[ \u00a0]+[A-Z]", text[start:end])
+        if stop:
+            end = start + stop.start() + 2
         raw = text[start:end].rstrip(" ,.")
         end = start + len(raw)
         # drop trailing connectors and trailing locative phrases with lowercase words
@@ -303,6 +320,7 @@ class _Finder:
                 continue
             before = [x for x in self.items if x.end <= m.start() and m.start() - x.end <= 2]
             before += [x for x in self.items if x.start < m.start() and x.end == m.end()]
+            before = [x for x in before if _initials_fit(acr, x.name or x.text)]
             if before:
                 host = max(before, key=lambda x: x.end - x.start)
                 if acr not in host.aliases and host.type != "Person":

@@ -23,7 +23,7 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
             return
         pairs[k] = Relation("cooperation", a, b, None, [_evidence(s, rule, conf)])
 
-    for ev in ex.events:
+    for ev in [*ex.events, *ex.background]:
         if ev.agreement is not None and len(ev.agreement.parties) >= 2:
             ps = ev.agreement.parties
             s = ev.evidence[0]
