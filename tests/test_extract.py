@@ -184,3 +184,20 @@ def test_korean_titles_foreign_names_and_dotted_dates() -> None:
     sister = [e for e in doc["events"] if (e.get("agreement") or {}).get("type") == "SisterCity"]
     assert sister and sister[0]["date"] == "1992"
     assert {frozenset(p) for p in doc["cooperation"]} == {frozenset({"서울시", "자카르타"})}
+
+
+@pytest.mark.parametrize(
+    ("acronym", "name", "fits"),
+    [
+        ("CEPA", "Chungcheongnam-do Economic Promotion Agency", True),
+        ("HMMI", "PT Hyundai Motor Manufacturing Indonesia", True),
+        ("IKN", "Indonesia - Korea Network", True),
+        ("BKPM", "Badan Koordinasi Penanaman Modal", True),
+        ("HLI", "Indonesia", False),
+        ("KIT", "Jawa Tengah", False),
+    ],
+)
+def test_a_parenthetical_acronym_must_fit_its_host(acronym: str, name: str, fits: bool) -> None:
+    from kg.extract.mentions import _initials_fit
+
+    assert _initials_fit(acronym, name) is fits
