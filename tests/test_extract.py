@@ -201,3 +201,22 @@ def test_a_parenthetical_acronym_must_fit_its_host(acronym: str, name: str, fits
     from kg.extract.mentions import _initials_fit
 
     assert _initials_fit(acronym, name) is fits
+
+
+def _extract_text(text: str, published: str = "2023-03-04") -> dict:
+    from kg.model import Article
+
+    return extract(Article(text=text, source="test", published=published, lang="en")).to_json()
+
+
+def test_titles_after_the_organisation_and_envoy_postings() -> None:
+    doc = _extract_text(
+        "Posts\n\nSeoul Mayor Oh Se-hoon welcomed Indonesian Ambassador to South Korea "
+        "Gandi Sulistiyanto and the governor of West Java, Ridwan Kamil, at Seoul City Hall."
+    )
+    posts = {(p["person"], p["role_en"], p["organization"]) for p in doc["posts"]}
+    assert ("Oh Se-hoon", "mayor", "Seoul") in posts
+    assert ("Gandi Sulistiyanto", "ambassador", "Indonesia") in posts
+    assert ("Ridwan Kamil", "governor", "West Java") in posts
+    for ev in doc["events"]:
+        assert ev["location"] != "South Korea"  # a posting, not the venue

@@ -21,6 +21,10 @@ _LOCATIVE = re.compile(
     r"(?:(?:kota|kabupaten|provinsi|pulau|city of|province of|island of)[ \u00a0]+)?$",
     re.I,
 )
+_ENVOY_TO = re.compile(
+    r"(?i)(?:ambassador|envoy|consul(?:[ \u00a0]+general)?|duta[ \u00a0]+besar|dubes|konjen|"
+    r"konsul(?:[ \u00a0]+jenderal)?)(?:[ \u00a0]+\S+){0,3}[ \u00a0]+(?:to|untuk|in|di)[ \u00a0]+$"
+)
 _WITH = re.compile(
     r"\b(?:kerja ?sama|bekerja ?sama|berkolaborasi|bermitra|kemitraan|hubungan|cooperate|"
     r"cooperation|partner(?:ship)?|team up|collaborat\w*|relations?|sister \w+)\b[^.;]{0,40}?"
@@ -52,6 +56,10 @@ def _locative(keyed: list[tuple[Mention, str]], text: str, s: Sentence) -> set[i
     out: set[int] = set()
     prev: Mention | None = None
     for m, _k in keyed:
+        before = text[max(s.start, m.start - 40) : m.start]
+        if _ENVOY_TO.search(before):
+            prev = m
+            continue  # "Ambassador to South Korea": the posting, not a place of the event
         if _LOCATIVE.search(text[max(s.start, m.start - 12) : m.start]) or (
             prev is not None
             and prev.start in out

@@ -11,6 +11,7 @@ from ..model import Agreement, Entity, Event, Extraction, Relation
 from .common import (
     _BETWEEN,
     _COOP_CUE,
+    _ENVOY_TO,
     _LOCATIVE,
     _PLACE_TYPES,
     _evidence,
@@ -74,7 +75,10 @@ def _events(
         # location: a place right after a locative preposition
         location = None
         for m, k in keyed:
-            if ents[k].type in _PLACE_TYPES and _LOCATIVE.search(s.text[: m.start - s.start]):
+            prefix = s.text[: m.start - s.start]
+            if _ENVOY_TO.search(prefix[-40:]):
+                continue  # "Ambassador to South Korea" names a posting, not the venue
+            if ents[k].type in _PLACE_TYPES and _LOCATIVE.search(prefix):
                 location = k
                 break
             after = s.text[m.end - s.start : m.end - s.start + 24]

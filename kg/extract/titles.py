@@ -251,6 +251,34 @@ def _find_titles(
                 rule="name-comma-role-of",
             )
         )
+    # "the governor of West Java, Ridwan Kamil," — role, organisation, then the name
+    for m in re.finditer(
+        r"\b(?:the[ \u00a0]+)?(?:(acting|former|deputy|vice)[ \u00a0]+)?"
+        r"(governor|mayor|regent|minister|ambassador|president|chairman|head|rector)"
+        r"[ \u00a0]+(?:of|for|to)[ \u00a0]+(?:the[ \u00a0]+)?",
+        text,
+    ):
+        org = by_start.get(m.end())
+        if org is None or not text.startswith(",", org.end):
+            continue
+        nm = name_at(org.end + 1)
+        role = lex.roles.get(m.group(2).title())
+        if nm is None or role is None:
+            continue
+        s, e = nm
+        pm = Mention(s, e, text[s:e], "Person", rule="role-of-org-comma-name", confidence=0.8)
+        hits.append(
+            TitleHit(
+                pm,
+                m.group(2),
+                role.role,
+                role.role_en,
+                role.scope,
+                org,
+                m.group(1),
+                rule="role-of-org-comma-name",
+            )
+        )
     # Korean: "김태흠 충남도지사", "박보생 김천시장", "조현 외교부 장관"
     ko_roles = sorted((r for r in lex.roles if HANGUL.search(r)), key=len, reverse=True)
     if ko_roles:
