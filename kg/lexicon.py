@@ -88,6 +88,7 @@ class Lexicon:
     context_names: dict[str, str]
     korean_surnames: frozenset[str]
     stopwords: frozenset[str]
+    portfolio_words: frozenset[str]  # "Maritime Affairs and Investment": a minister's remit
     demonyms: dict[str, str]  # adjective -> country ISO
 
 
@@ -321,6 +322,7 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
     )
     stopwords = frozenset(r["word"] for r in _rows(ldir / "stopwords.csv", ("word",)))
     demonyms = {r["word"]: r["country"] for r in _rows(ldir / "demonyms.csv", ("word", "country"))}
+    portfolio = frozenset(r["word"] for r in _rows(ldir / "portfolio_words.csv", ("word",)))
     return Lexicon(
         entries=entries,
         surface_index=index,
@@ -342,5 +344,6 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
         context_names=context_names,
         korean_surnames=surnames,
         stopwords=stopwords,
+        portfolio_words=portfolio,
         demonyms=demonyms,
     )

@@ -220,3 +220,16 @@ def test_titles_after_the_organisation_and_envoy_postings() -> None:
     assert ("Ridwan Kamil", "governor", "West Java") in posts
     for ev in doc["events"]:
         assert ev["location"] != "South Korea"  # a posting, not the venue
+
+
+def test_a_ministers_remit_belongs_to_the_title() -> None:
+    doc = _extract_text(
+        "Remit\n\nCoordinating Minister for Maritime Affairs and Investment Luhut Binsar "
+        "Pandjaitan met South Korea's Minister of Trade, Industry and Energy Lee Chang-yang."
+    )
+    posts = {p["person"]: (p["role"], p["organization"]) for p in doc["posts"]}
+    assert posts["Luhut Binsar Pandjaitan"] == (
+        "Coordinating Minister for Maritime Affairs and Investment",
+        "Indonesia",
+    )
+    assert posts["Lee Chang-yang"] == ("Minister of Trade, Industry and Energy", "South Korea")

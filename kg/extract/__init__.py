@@ -153,7 +153,9 @@ def _implied_country(t: TitleHit, ex: Extraction, lex: Lexicon, article: Article
         rf"(?:{'|'.join(lex.korean_surnames)})\b", t.person.text
     ):
         return _ensure_country(ex, lex, "KR")
-    lang_country = {"id": "ID", "ko": "KR"}.get(article.lang or "")
+    # the two sides of this domain: a Korean name is Korean; otherwise, in Indonesian or
+    # English text, an Indonesian official
+    lang_country = {"id": "ID", "ko": "KR", "en": "ID"}.get(article.lang or "")
     if lang_country:
         return _ensure_country(ex, lex, lang_country)
     return None

@@ -126,6 +126,20 @@ def _find_titles(
     def in_headline(p: int) -> bool:
         return any(s <= p < e for s, e in headlines)
 
+    def skip_portfolio(pos: int) -> int:
+        """After 'Coordinating Minister', 'Menteri Koordinator': the remit ('for Maritime
+        Affairs and Investment', ', Industry and Energy') belongs to the title."""
+        end = pos
+        for m in re.finditer(
+            r"(?:[ \u00a0]+(?:for|of|Bidang|bidang)(?=[ \u00a0]))?(?:,|[ \u00a0]+(?:and|dan|&))?"
+            r"[ \u00a0]+([A-Z][\w-]*)",
+            text[pos : pos + 120],
+        ):
+            if m.start() != end - pos or m.group(1) not in lex.portfolio_words:
+                break
+            end = pos + m.end()
+        return end
+
     consumed: set[int] = set()
     for rm in lex.role_regex.finditer(text):
         if rm.start() in consumed or not finder.allowed(rm.start(), rm.end()):
@@ -143,8 +157,11 @@ def _find_titles(
         # T1: Role [Org ...] [(/|merangkap|sekaligus|dan) Role [Org ...]]* [,] Name
         chain: list[tuple[re.Match[str], list[Mention]]] = []
         cur = rm
+        remit: dict[int, str] = {}  # title start -> title with its remit, as written
         while True:
-            orgs_after, pos = orgs_from(cur.end())
+            role_end = skip_portfolio(cur.end())
+            remit[cur.start()] = text[cur.start() : role_end].lstrip()
+            orgs_after, pos = orgs_from(role_end)
             chain.append((cur, orgs_after))
             j = joiner.match(text, pos)
             nxt = lex.role_regex.match(text, j.end()) if j else None
@@ -208,7 +225,7 @@ def _find_titles(
             hits.append(
                 TitleHit(
                     pm,
-                    match.group(0),
+                    remit.get(match.start(), match.group(0)),
                     role.role,
                     role.role_en,
                     role.scope,
