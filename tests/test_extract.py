@@ -233,3 +233,17 @@ def test_a_ministers_remit_belongs_to_the_title() -> None:
         "Indonesia",
     )
     assert posts["Lee Chang-yang"] == ("Minister of Trade, Industry and Energy", "South Korea")
+
+
+def test_visit_destination_surname_reference_and_story_date() -> None:
+    doc = _extract_text(
+        "Visit\n\nBusan Mayor Park Heong-joon visited Surabaya on Tuesday. "
+        "Park met Surabaya Mayor Eri Cahyadi at the Surabaya City Hall.",
+        published="2024-10-17",
+    )
+    visit = next(e for e in doc["events"] if e["type"] == "Visit")
+    assert visit["location"] == "Surabaya" and visit["date"] == "2024-10-15"
+    meeting = next(e for e in doc["events"] if e["type"] == "Meeting")
+    assert set(meeting["participants"]) == {"Park Heong-joon", "Eri Cahyadi"}
+    assert meeting["date"] == "2024-10-15"
+    assert "Park" in _ent(doc, "Park Heong-joon")["aliases"]

@@ -55,8 +55,11 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
     known = {m.text for m in mentions if m.type == "Person" and len(m.text.split()) >= 2}
     # "Widodo", "Khofifah": a first or last name alone, when only one known person has it
     short: dict[str, set[str]] = {}
+    surnames: dict[str, set[str]] = {}
     for name in known:
         toks = name.split()
+        if toks[0] in lex.korean_surnames and len(toks) > 1:
+            surnames.setdefault(toks[0], set()).add(name)  # "Park" for "Park Heong-joon"
         for t in {toks[0], toks[-1]}:
             if (
                 len(t) >= 4
@@ -67,10 +70,13 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
             ):
                 short.setdefault(t, set()).add(name)
     known |= {t for t, names in short.items() if len(names) == 1}
+    lone_surnames = {t for t, names in surnames.items() if len(names) == 1}
     taken = [(m.start, m.end) for m in mentions]
     extra = []
-    for name in sorted(known, key=len, reverse=True):
-        for hit in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+    for name in sorted(known | lone_surnames, key=len, reverse=True):
+        # a Korean surname alone refers back only when no given name follows it
+        tail = r"(?![\w-])(?![ \u00a0]+[A-Z])" if name in lone_surnames else r"(?![\w-])"
+        for hit in re.finditer(rf"(?<![\w-]){re.escape(name)}{tail}", text):
             s, e = hit.span()
             if any(s < te and ts < e for ts, te in taken) or not finder.allowed(s, e):
                 continue

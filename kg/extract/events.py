@@ -85,6 +85,16 @@ def _events(
             if ents[k].type in _PLACE_TYPES and re.match(r"(?:\([^)]{0,20}\))?에(?:서)?", after):
                 location = k  # Korean locative particle: "자카르타 시청(Balai Kota)에서"
                 break
+        if location is None and etype == "Visit":
+            # "visited Surabaya", "mengunjungi Busan": the place right after the verb
+            for m, k in keyed:
+                if ents[k].type in _PLACE_TYPES and re.search(
+                    r"(?i)\b(?:visit(?:s|ed|ing)?|mengunjungi|berkunjung ke|tiba di|arrived in)"
+                    r"[ \u00a0]+(?:the[ \u00a0]+)?$",
+                    s.text[: m.start - s.start],
+                ):
+                    location = k
+                    break
         persons = [k for m, k in keyed if ents[k].type == "Person"]
         places = _locative(keyed, ex.article.text, s)
         actors = [
@@ -144,6 +154,17 @@ def _events(
                 if any(_key(m, key_of) in persons for m in nxt.mentions):
                     date_v = nxt.dates[0].value
                     break
+        if date_v is None and events and persons:
+            # "Park visited Surabaya on Tuesday. Park met Mayor Eri …": the story goes on
+            prev = events[-1]
+            near = infos[max(0, idx - 2) : idx]
+            if (
+                prev.date
+                and len(prev.date) == 10
+                and set(prev.participants) & set(persons)
+                and any(p.sent.start == prev.evidence[-1].start for p in near)
+            ):
+                date_v = prev.date
         ev = Event(
             etype,
             date_v,
