@@ -89,6 +89,7 @@ class Lexicon:
     korean_surnames: frozenset[str]
     stopwords: frozenset[str]
     portfolio_words: frozenset[str]  # "Maritime Affairs and Investment": a minister's remit
+    capitals: dict[str, str]  # region key -> country ISO ("Seoul and Jakarta sign …")
     demonyms: dict[str, str]  # adjective -> country ISO
 
 
@@ -323,6 +324,11 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
     stopwords = frozenset(r["word"] for r in _rows(ldir / "stopwords.csv", ("word",)))
     demonyms = {r["word"]: r["country"] for r in _rows(ldir / "demonyms.csv", ("word", "country"))}
     portfolio = frozenset(r["word"] for r in _rows(ldir / "portfolio_words.csv", ("word",)))
+    capitals = {
+        r["capital"]: r["country"]
+        for r in _rows(ldir / "capitals.csv", ("country", "capital"))
+        if r["capital"]
+    }
     return Lexicon(
         entries=entries,
         surface_index=index,
@@ -345,5 +351,6 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
         korean_surnames=surnames,
         stopwords=stopwords,
         portfolio_words=portfolio,
+        capitals=capitals,
         demonyms=demonyms,
     )

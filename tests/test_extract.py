@@ -247,3 +247,19 @@ def test_visit_destination_surname_reference_and_story_date() -> None:
     assert set(meeting["participants"]) == {"Park Heong-joon", "Eri Cahyadi"}
     assert meeting["date"] == "2024-10-15"
     assert "Park" in _ent(doc, "Park Heong-joon")["aliases"]
+
+
+def test_capitals_standing_for_states_and_glossed_ministries() -> None:
+    doc = _extract_text(
+        "Seoul and Jakarta sign revised fighter cost-share deal\n\n"
+        "South Korea's arms procurement agency said on Friday it had signed a revised "
+        "cost-sharing agreement with Indonesia's Ministry of Defence (Kementerian Pertahanan).",
+        published="2025-06-13",
+    )
+    ministry = _ent(doc, "Kementerian Pertahanan")
+    assert "Ministry of Defence" in ministry["aliases"] and ministry["type"] == "Ministry"
+    parties = {frozenset(e["agreement"]["parties"]) for e in doc["events"] if e.get("agreement")}
+    # the headline's capitals are the two states; the body's unnamed agency is its state's
+    assert frozenset({"South Korea", "Indonesia"}) in parties
+    assert frozenset({"South Korea", "Kementerian Pertahanan"}) in parties
+    assert not any("Seoul" in p or "Jakarta" in p for p in parties)

@@ -14,9 +14,9 @@ from datetime import date
 
 from ..dates import find_dates
 from ..lexicon import Lexicon, load_lexicon
-from ..model import Article, Entity, Extraction, Post
+from ..model import Article, Extraction, Post
 from ..resolve import resolve_mentions
-from .common import _evidence, _SentInfo
+from .common import _country, _evidence, _SentInfo
 from .events import _events
 from .mentions import Mention, _drop_headline_guesses, _Finder, _is_stop, _select
 from .relations import _affiliations, _cooperation
@@ -51,6 +51,7 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
         if t.org is not None and t.org.rule == "demonym":
             finder.items.append(t.org)
     mentions = _drop_headline_guesses(_select(finder.items), text)
+    _link_glosses(mentions, text)
     # a person named once with a title is the same person wherever the name recurs
     known = {m.text for m in mentions if m.type == "Person" and len(m.text.split()) >= 2}
     # "Widodo", "Khofifah": a first or last name alone, when only one known person has it
@@ -139,6 +140,28 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
     return ex
 
 
+_BODY_TYPES = ("Ministry", "GovernmentOrganization", "Organization", "Company")
+
+
+def _link_glosses(mentions: list[Mention], text: str) -> None:
+    """'Ministry of Defence (Kementerian Pertahanan)': a name glossed in another language
+    in parentheses is the same body."""
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        if not (a.type in _BODY_TYPES and b.type in _BODY_TYPES):
+            continue
+        if not (
+            re.fullmatch(r"[ \u00a0]*\(", text[a.end : b.start]) and text.startswith(")", b.end)
+        ):
+            continue
+        if b.key and not a.key:
+            a.key, a.type, a.country = b.key, b.type, b.country or a.country
+        elif a.key and not b.key:
+            b.key, b.type, b.country = a.key, a.type, a.country or b.country
+        elif not a.key and not b.key:
+            b.type, b.name = a.type, a.name or a.text
+            a.aliases.append(b.text)
+
+
 def _ref_date(article: Article) -> date | None:
     if article.published and len(article.published) == 10:
         try:
@@ -154,27 +177,14 @@ def _implied_country(t: TitleHit, ex: Extraction, lex: Lexicon, article: Article
     before = re.split(r"[.;:!?\n]|\b(?:dan|and|dengan|with)\b", before)[-1]
     for word, iso in sorted(lex.demonyms.items(), key=lambda kv: -len(kv[0])):
         if re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", before):
-            return _ensure_country(ex, lex, iso)
+            return _country(ex, lex, iso)
     if t.rule == "korean-name" or re.match(
         rf"(?:{'|'.join(lex.korean_surnames)})\b", t.person.text
     ):
-        return _ensure_country(ex, lex, "KR")
+        return _country(ex, lex, "KR")
     # the two sides of this domain: a Korean name is Korean; otherwise, in Indonesian or
     # English text, an Indonesian official
     lang_country = {"id": "ID", "ko": "KR", "en": "ID"}.get(article.lang or "")
     if lang_country:
-        return _ensure_country(ex, lex, lang_country)
+        return _country(ex, lex, lang_country)
     return None
-
-
-def _ensure_country(ex: Extraction, lex: Lexicon, iso: str) -> str | None:
-    """The country entity, added from the gazetteer when only implied ("South Korean
-    President Yoon"): the post's organisation is the state."""
-    key = f"country/{iso}"
-    if key not in ex.entities:
-        entry = lex.entries.get(key)
-        if entry is None:
-            return None
-        name = entry.labels.get(ex.article.lang or "", entry.name)  # "South Korea" in English
-        ex.entities[key] = Entity(key, name, "Country", iso, [], [], entry.wikidata, True)
-    return key

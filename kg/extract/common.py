@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..lexicon import load_lexicon
+from ..lexicon import Lexicon, load_lexicon
 from ..model import Entity, Evidence, Extraction
 from .mentions import Mention
 from .text import Sentence
@@ -87,3 +87,16 @@ def _most_specific(keys: list[str], ents: dict[str, Entity], ex: Extraction) -> 
             continue
         out.append(k)
     return list(dict.fromkeys(out))
+
+
+def _country(ex: Extraction, lex: Lexicon, iso: str) -> str | None:
+    """The country entity, added from the gazetteer when only implied ("South Korean
+    President Yoon"), named in the article's language."""
+    key = f"country/{iso}"
+    if key not in ex.entities:
+        entry = lex.entries.get(key)
+        if entry is None:
+            return None
+        name = entry.labels.get(ex.article.lang or "", entry.name)
+        ex.entities[key] = Entity(key, name, "Country", iso, [], [], entry.wikidata, True)
+    return key

@@ -14,6 +14,7 @@ from .common import (
     _ENVOY_TO,
     _LOCATIVE,
     _PLACE_TYPES,
+    _country,
     _evidence,
     _key,
     _locative,
@@ -187,6 +188,14 @@ def _events(
                     if post.organization in pair and post.person not in ev.participants:
                         ev.participants.append(post.person)
                 ev.participants = [p for p in ev.participants if p not in pair]
+            states = (
+                parties if agr_type == "SisterCity" else _capitals_as_states(parties, s, ex, lex)
+            )
+            if states != parties:
+                ev.participants = [p for p in ev.participants if p not in parties] + [
+                    k for k in states if k not in ev.participants
+                ]
+                parties = states
             if len({ents[p].country for p in parties} - {None}) == 1 and all(
                 ents[p].country for p in parties
             ):
@@ -295,7 +304,35 @@ def _parties(s: Sentence, keyed: list, ents: dict, ex: Extraction, persons: list
                 else list(dict.fromkeys(after))
             )
     merged = list(dict.fromkeys(post_orgs + cands))
-    return merged
+    if len(merged) < 2:
+        # "South Korea's arms procurement agency signed … with Indonesia's ministry": the
+        # state whose unnamed body signed stands in for it
+        merged += [
+            k
+            for m, k in keyed
+            if ents[k].type == "Country"
+            and text.startswith(("'s", "’s"), m.end)
+            and k not in merged
+            and ents[k].country not in {ents[o].country for o in merged}
+        ]
+    return list(dict.fromkeys(merged))
+
+
+_LOCAL_GOVERNMENT = re.compile(
+    r"(?i)\b(?:pemprov|pemkot|pemerintah (?:provinsi|kota)|gubernur|wali ?kota|governor|mayor|"
+    r"metropolitan|city|provincial)\b|시장|도지사|시청|[가-힣]시(?:[와과는은이가의 ]|$)"
+)
+
+
+def _capitals_as_states(parties: list[str], s: Sentence, ex: Extraction, lex: Lexicon) -> list[str]:
+    """'Seoul and Jakarta sign KF-21 deal': two capitals, no city government in sight,
+    stand for their states."""
+    if len(parties) < 2 or not all(p in lex.capitals for p in parties):
+        return parties
+    if len({lex.capitals[p] for p in parties}) != len(parties) or _LOCAL_GOVERNMENT.search(s.text):
+        return parties
+    states = [_country(ex, lex, lex.capitals[p]) for p in parties]
+    return parties if None in states else [k for k in states if k]
 
 
 def _without_organs(keys: list[str], ents: dict[str, Entity]) -> list[str]:

@@ -280,6 +280,8 @@ class _Finder:
         raw = raw2
         if len(raw.split()) < 2 and etype != "Company":
             return
+        if raw[:1].isdigit():
+            return  # "2025 Expo & Forum": a year is not the start of a name
         name = raw
         aliases: list[str] = []
         # "Kawasan Industri Terpadu (KIT) Batang" -> name without the parenthesis,
