@@ -29,6 +29,10 @@ _KIND = {
 }
 
 
+# "PT PLN (Persero)", "PT Astra International (Tbk)": a company's legal form, not a name
+_LEGAL_FORM = re.compile(r"(?i)persero|tbk\.?|ltd\.?|inc\.?|co\.?,? ?ltd\.?|plc|llc")
+
+
 def slugify(text: str) -> str:
     """Lowercase ASCII-ish slug; Hangul kept (IRIs may hold Unicode)."""
     norm = unicodedata.normalize("NFKD", text)
@@ -143,8 +147,9 @@ def resolve_mentions(
             pm = re.fullmatch(r"(.+?)\s*\(([^()]{1,15})\)", f)
             if pm:
                 forms.remove(f)
-                forms += [pm.group(1), pm.group(2)]
-                e.aliases += [pm.group(1), pm.group(2)]
+                inner = [] if _LEGAL_FORM.fullmatch(pm.group(2)) else [pm.group(2)]
+                forms += [pm.group(1), *inner]
+                e.aliases += [pm.group(1), *inner]
         e.aliases = [a for a in e.aliases if not re.search(r"\(.*\)", a)]
         if e.gazetteer and e.name in forms:
             pass

@@ -263,3 +263,21 @@ def test_capitals_standing_for_states_and_glossed_ministries() -> None:
     assert frozenset({"South Korea", "Indonesia"}) in parties
     assert frozenset({"South Korea", "Kementerian Pertahanan"}) in parties
     assert not any("Seoul" in p or "Jakarta" in p for p in parties)
+
+
+def test_witnesses_do_not_sign_and_legal_forms_are_not_names() -> None:
+    doc = _extract_text(
+        "MoU\n\nPT PLN (Persero) dan Korea Electric Power Corporation (KEPCO) menandatangani "
+        "nota kesepahaman di Jakarta, Senin (20/11/2023). Penandatanganan dilakukan oleh "
+        "Direktur Utama PT PLN (Persero) Darmawan Prasodjo dan CEO KEPCO Kim Dong-cheol, "
+        "disaksikan Menteri ESDM Arifin Tasrif.",
+        published="2023-11-21",
+    )
+    assert _ent(doc, "PLN")["name"] == "PT PLN"
+    signings = [e for e in doc["events"] if e["type"] == "Signing"]
+    assert len(signings) == 1
+    assert set(signings[0]["agreement"]["parties"]) == {
+        "PT PLN",
+        "Korea Electric Power Corporation",
+    }
+    assert "Arifin Tasrif" in signings[0]["participants"]  # present, as a witness

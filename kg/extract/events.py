@@ -286,6 +286,11 @@ def _parties(s: Sentence, keyed: list, ents: dict, ex: Extraction, persons: list
     ]
     cands = _without_organs(_most_specific(cands, ents, ex), ents)
     # signatories' organisations
+    # "disaksikan Menteri ESDM …", "witnessed by President …": witnesses do not sign
+    witnessed = _WITNESS.search(s.text)
+    if witnessed:
+        cut = s.start + witnessed.start()
+        persons = [k for m, k in keyed if ents[k].type == "Person" and m.start < cut]
     post_orgs = []
     for p in persons:
         for post in ex.posts:
@@ -318,6 +323,9 @@ def _parties(s: Sentence, keyed: list, ents: dict, ex: Extraction, persons: list
     return list(dict.fromkeys(merged))
 
 
+_WITNESS = re.compile(
+    r"(?i)\b(?:disaksikan|dihadiri|witnessed by|in the presence of|attended by|didampingi)\b"
+)
 _LOCAL_GOVERNMENT = re.compile(
     r"(?i)\b(?:pemprov|pemkot|pemerintah (?:provinsi|kota)|gubernur|wali ?kota|governor|mayor|"
     r"metropolitan|city|provincial)\b|시장|도지사|시청|[가-힣]시(?:[와과는은이가의 ]|$)"
