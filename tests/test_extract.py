@@ -273,7 +273,8 @@ def test_witnesses_do_not_sign_and_legal_forms_are_not_names() -> None:
         "disaksikan Menteri ESDM Arifin Tasrif.",
         published="2023-11-21",
     )
-    assert _ent(doc, "PLN")["name"] == "PT PLN"
+    assert _ent(doc, "PT PLN")["type"] == "Company"
+    assert not any(e["name"] == "Persero" for e in doc["entities"])
     signings = [e for e in doc["events"] if e["type"] == "Signing"]
     assert len(signings) == 1
     assert set(signings[0]["agreement"]["parties"]) == {
