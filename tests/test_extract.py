@@ -282,3 +282,20 @@ def test_witnesses_do_not_sign_and_legal_forms_are_not_names() -> None:
         "Korea Electric Power Corporation",
     }
     assert "Arifin Tasrif" in signings[0]["participants"]  # present, as a witness
+
+
+def test_a_title_gives_way_to_the_organisation_it_runs_into() -> None:
+    doc = _extract_text(
+        "Pariwisata\n\nNota kesepahaman ditandatangani oleh Kepala Dinas Pariwisata Provinsi "
+        "Bali Tjok Bagus Pemayun dan Direktur Korea Tourism Organization (KTO) Kantor Jakarta "
+        "Lee Chang-ho di Denpasar, Jumat (10/3/2023).",
+        published="2023-03-11",
+    )
+    posts = {(p["person"], p["role"], p["organization"]) for p in doc["posts"]}
+    assert ("Tjok Bagus Pemayun", "Kepala", "Dinas Pariwisata Provinsi Bali") in posts
+    sig = next(e for e in doc["events"] if e["type"] == "Signing")
+    assert sig["location"] == "Denpasar"  # "Kantor Jakarta" is the office's seat
+    assert set(sig["agreement"]["parties"]) == {
+        "Dinas Pariwisata Provinsi Bali",
+        "Korea Tourism Organization",
+    }

@@ -16,9 +16,16 @@ _COOP_CUE = re.compile(
     r"hands|relations|ties|sister|kembar|bersaudara|협력|교류|자매|우호",
     re.I,
 )
+_PLACE_WORDS = r"(?:(?:kota|kabupaten|provinsi|pulau|city of|province of|island of)[ \u00a0]+)?$"
+# where an event happened: "di Balai Kota", "in Seoul", "at the residence"
+_VENUE = re.compile(
+    r"(?:\bdi|\bin|\bat|\bke|\bto|\bfrom|\bdari)[ \u00a0]+(?:the[ \u00a0]+)?" + _PLACE_WORDS,
+    re.I,
+)
+# any place used as a place, including an office's seat ("KTO Kantor Jakarta")
 _LOCATIVE = re.compile(
-    r"(?:\bdi|\bin|\bat|\bke|\bto|\bfrom|\bdari)[ \u00a0]+(?:the[ \u00a0]+)?"
-    r"(?:(?:kota|kabupaten|provinsi|pulau|city of|province of|island of)[ \u00a0]+)?$",
+    r"(?:\bdi|\bin|\bat|\bke|\bto|\bfrom|\bdari|\bkantor|\bcabang|\bperwakilan|"
+    r"\boffice in|\bbranch in)[ \u00a0]+(?:the[ \u00a0]+)?" + _PLACE_WORDS,
     re.I,
 )
 _ENVOY_TO = re.compile(

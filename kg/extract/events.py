@@ -12,8 +12,8 @@ from .common import (
     _BETWEEN,
     _COOP_CUE,
     _ENVOY_TO,
-    _LOCATIVE,
     _PLACE_TYPES,
+    _VENUE,
     _country,
     _evidence,
     _key,
@@ -79,7 +79,7 @@ def _events(
             prefix = s.text[: m.start - s.start]
             if _ENVOY_TO.search(prefix[-40:]):
                 continue  # "Ambassador to South Korea" names a posting, not the venue
-            if ents[k].type in _PLACE_TYPES and _LOCATIVE.search(prefix):
+            if ents[k].type in _PLACE_TYPES and _VENUE.search(prefix):
                 location = k
                 break
             after = s.text[m.end - s.start : m.end - s.start + 24]

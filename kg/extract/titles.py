@@ -144,6 +144,15 @@ def _find_titles(
     for rm in lex.role_regex.finditer(text):
         if rm.start() in consumed or not finder.allowed(rm.start(), rm.end()):
             continue
+        # "Kepala Dinas Pariwisata Provinsi Bali": the organisation owns "Dinas"
+        inside = next(
+            (m for m in base if m.type != "Person" and rm.start() < m.start < rm.end()), None
+        )
+        if inside is not None:
+            shorter = lex.role_regex.fullmatch(text, rm.start(), inside.start - 1)
+            if shorter is None:
+                continue
+            rm = shorter
         before = text[max(0, rm.start() - 40) : rm.start()]
         modifier = None
         for tok in re.findall(r"(\S+)[ \u00a0]+", before)[-2:]:
