@@ -18,6 +18,7 @@ from .model import Article
 
 SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 MAX_BYTES = 20 * 1024 * 1024
+MIN_WORDS = 8  # a headline alone, a stray note or a number list is not an article
 
 _BYLINE = re.compile(
     r"^\s*(?:[•·*-]\s*)?(?:Oleh|By|Penulis|Reporter|Pewarta|Editor|Redaktur|Writer)\b[:\s]",
@@ -71,6 +72,11 @@ def article_from_text(
     text = _normalise(text)
     if not re.search(r"\w{2,}", text):
         raise InputError(source, "no article text (only whitespace or punctuation)")
+    words = len(re.findall(r"[^\W\d_]{2,}", text))
+    if words < MIN_WORDS:
+        raise InputError(
+            source, f"not an article: only {words} words (at least {MIN_WORDS} expected)"
+        )
     lines = text.split("\n")
     headline = meta.get("headline")
     if not headline:

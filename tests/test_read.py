@@ -40,9 +40,15 @@ def test_plain_text_metadata(tmp_path: Path) -> None:
 
 def test_outlet_from_the_dateline_credit(tmp_path: Path) -> None:
     p = tmp_path / "b.txt"
-    p.write_text("Judul\n\nJakarta, InfoPublik - Gubernur Bali menerima tamu.\n", encoding="utf-8")
+    p.write_text(
+        "Judul\n\nJakarta, InfoPublik - Gubernur Bali menerima tamu dari Korea Selatan.\n",
+        encoding="utf-8",
+    )
     assert _one(p).outlet == "InfoPublik"
-    p.write_text("Judul\n\nJAKARTA (ANTARA) - Menlu bertemu Menlu Korea.\n", encoding="utf-8")
+    p.write_text(
+        "Judul\n\nJAKARTA (ANTARA) - Menlu bertemu Menlu Korea Selatan di Jakarta pada Senin.\n",
+        encoding="utf-8",
+    )
     assert _one(p).outlet == "ANTARA"
 
 
@@ -98,6 +104,8 @@ def test_jsonl_lines_and_line_numbered_errors(tmp_path: Path) -> None:
         ("blank.txt", b"  \n\n  ", "empty file"),
         ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, "binary file"),
         ("dots.txt", b"... --- ...", "no article text"),
+        ("note.txt", b"todo: call Budi\n", "not an article: only 3 words"),
+        ("numbers.txt", b"12, 13, 14\n15, 16, 17\n", "not an article: only 0 words"),
         ("notes.docx", b"PK\x03\x04", "unsupported file type"),
     ],
 )
@@ -114,17 +122,23 @@ def test_bad_files_get_one_clear_error(
 
 def test_utf16_and_bom_are_read(tmp_path: Path) -> None:
     p = tmp_path / "u16.txt"
-    p.write_bytes("Gubernur Bali bertemu delegasi Jeju.".encode("utf-16"))
+    p.write_bytes(
+        "Gubernur Bali bertemu delegasi Provinsi Jeju di Denpasar pada Senin pagi.".encode("utf-16")
+    )
     assert _one(p).text.startswith("Gubernur Bali")
     p2 = tmp_path / "bom.txt"
-    p2.write_bytes(b"\xef\xbb\xbf" + b"Wali Kota Surabaya ke Busan.")
+    p2.write_bytes(
+        b"\xef\xbb\xbf"
+        + b"Wali Kota Surabaya berangkat ke Busan untuk menghadiri peringatan kota kembar."
+    )
     assert _one(p2).text.startswith("Wali Kota")
 
 
 def test_folders_are_walked_and_missing_paths_reported(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.txt").write_text(
-        "Gubernur Bali bertemu Gubernur Jeju.", encoding="utf-8"
+        "Gubernur Bali bertemu Gubernur Jeju di Denpasar untuk membahas pariwisata.",
+        encoding="utf-8",
     )
     (tmp_path / "skip.pdf").write_bytes(b"%PDF")
     items = list(iter_articles([tmp_path, tmp_path / "missing.txt"]))
