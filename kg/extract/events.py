@@ -57,7 +57,7 @@ def _events(
                 hits.append((etype, m.start(), conf, m.group(0).lower()))
         if not hits:
             continue
-        agr_type, agr_pos = agreement_type(s.text)
+        agr_type, _ = agreement_type(s.text)
         types = {h[0] for h in hits}
         if "Signing" in types:
             etype = "Signing"

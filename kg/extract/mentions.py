@@ -157,12 +157,6 @@ class _Finder:
                     continue  # ambiguous surface: leave it to context rules
                 found(m, 0, keys[0], "gazetteer", 0.95)
 
-    def gaz_at(self, pos: int) -> Mention | None:
-        for g in self.gaz:
-            if g.start == pos:
-                return g
-        return None
-
     # organisations by head word -----------------------------------------
     def organisations(self) -> None:
         text = self.text

@@ -188,6 +188,8 @@ def _find_titles(
                 if nm2 is not None:
                     chain[-1] = (chain[-1][0], follow)
                     nm, pos = nm2, after
+        if nm and in_headline(rm.start()) and "," in text[pos : nm[0]]:
+            nm = None  # "Bertemu Dubes Korea, Gibran Ungkap ...": a headline lists two actors
         person_span = None
         rule = "title-before-name"
         first_org = chain[0][1][0] if chain[0][1] else None
@@ -203,11 +205,6 @@ def _find_titles(
             if chain[0][1] == [] and pre_org is not None:
                 chain[0] = (chain[0][0], [pre_org])
                 rule = "org-title-name"
-        if nm and in_headline(rm.start()) and "," in text[pos : nm[0]]:
-            nm = None  # "Bertemu Dubes Korea, Gibran Ungkap ...": a headline lists two actors
-            person_span = None
-        if nm:
-            pass
         elif len(chain) == 1 and first_org is not None:
             # T3 apposition: "Pramono Anung, Gubernur DKI Jakarta"
             app = re.search(
