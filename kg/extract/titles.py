@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..lexicon import HANGUL, Lexicon
+from ..lexicon import HANGUL, Lexicon, Role
 from .mentions import _NAME, Mention, _Finder, _is_stop
 from .text import Sentence, _titlecase_lines
 
@@ -22,6 +22,19 @@ class TitleHit:
     modifier: str | None
     sentence: Sentence | None = None
     rule: str = "title"
+
+    @classmethod
+    def of(
+        cls,
+        person: Mention,
+        surface: str,
+        role: Role,
+        org: Mention | None,
+        modifier: str | None,
+        rule: str,
+    ) -> TitleHit:
+        """A hit for ``person`` holding ``role`` (written ``surface``) in ``org``."""
+        return cls(person, surface, role.role, role.role_en, role.scope, org, modifier, rule=rule)
 
 
 # words that end a Korean noun phrase with a particle, or dates and time words: not names
@@ -229,15 +242,13 @@ def _find_titles(
         for i, (match, orgs) in enumerate(chain):
             role = lex.roles[match.group(0)]
             hits.append(
-                TitleHit(
+                TitleHit.of(
                     pm,
                     remit.get(match.start(), match.group(0)),
-                    role.role,
-                    role.role_en,
-                    role.scope,
+                    role,
                     orgs[0] if orgs else None,
                     modifier if i == 0 else None,
-                    rule=rule,
+                    rule,
                 )
             )
     # lowercase English appositions: "Kim Tae-heum, governor of South Chungcheong Province"
@@ -262,18 +273,7 @@ def _find_titles(
         pm = Mention(
             m.start(1), m.end(1), m.group(1), "Person", rule="name-comma-role-of", confidence=0.8
         )
-        hits.append(
-            TitleHit(
-                pm,
-                m.group(3),
-                role.role,
-                role.role_en,
-                role.scope,
-                org,
-                m.group(2),
-                rule="name-comma-role-of",
-            )
-        )
+        hits.append(TitleHit.of(pm, m.group(3), role, org, m.group(2), "name-comma-role-of"))
     # "the governor of West Java, Ridwan Kamil," — role, organisation, then the name
     for m in re.finditer(
         r"\b(?:the[ \u00a0]+)?(?:(acting|former|deputy|vice)[ \u00a0]+)?"
@@ -290,18 +290,7 @@ def _find_titles(
             continue
         s, e = nm
         pm = Mention(s, e, text[s:e], "Person", rule="role-of-org-comma-name", confidence=0.8)
-        hits.append(
-            TitleHit(
-                pm,
-                m.group(2),
-                role.role,
-                role.role_en,
-                role.scope,
-                org,
-                m.group(1),
-                rule="role-of-org-comma-name",
-            )
-        )
+        hits.append(TitleHit.of(pm, m.group(2), role, org, m.group(1), "role-of-org-comma-name"))
     # Korean: "김태흠 충남도지사", "박보생 김천시장", "조현 외교부 장관"
     ko_roles = sorted((r for r in lex.roles if HANGUL.search(r)), key=len, reverse=True)
     if ko_roles:
@@ -367,15 +356,8 @@ def _find_titles(
                 country=org.country if org else None,
             )
             hits.append(
-                TitleHit(
-                    pm,
-                    m.group(3),
-                    role.role,
-                    role.role_en,
-                    role.scope,
-                    org,
-                    lex.modifiers.get(m.group(4) or ""),
-                    rule="korean-title",
+                TitleHit.of(
+                    pm, m.group(3), role, org, lex.modifiers.get(m.group(4) or ""), "korean-title"
                 )
             )
     return hits
