@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from kg.extract import extract, split_sentences
+from kg.model import Article
 from kg.read import read_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -299,3 +300,18 @@ def test_a_title_gives_way_to_the_organisation_it_runs_into() -> None:
         "Dinas Pariwisata Provinsi Bali",
         "Korea Tourism Organization",
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A" * 20000,  # one endless token: name patterns must not rescan it from every offset
+        "\n".join("Kim Tae Heum, Gubernur Chungcheongnam-do, Kim Tae Heum" for _ in range(400)),
+        "Universitas " + "Abc " * 3000,
+        "Gubernur " * 3000,
+    ],
+)
+def test_pathological_input_is_handled_without_error(text: str) -> None:
+    """Regression for quadratic scans found by fuzzing (each of these once took minutes)."""
+    ex = extract(Article(text=text, source="fuzz", published="2025-05-28", lang="id"))
+    assert all(0 <= a <= b <= len(text) for e in ex.entities.values() for a, b in e.mentions)

@@ -9,6 +9,7 @@ confidence.
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 
@@ -125,13 +126,13 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
 
     # per-sentence view -------------------------------------------------------
     infos: list[_SentInfo] = []
+    keyed = [m for m in mentions if (m.start, m.end) in key_of]  # sorted by start
+    keyed_starts = [m.start for m in keyed]
     for s in sentences:
         for part in _clauses(s, lex):
-            ms = [
-                m
-                for m in mentions
-                if part.start <= m.start < part.end and (m.start, m.end) in key_of
-            ]
+            lo = bisect.bisect_left(keyed_starts, part.start)
+            hi = bisect.bisect_left(keyed_starts, part.end)
+            ms = keyed[lo:hi]
             infos.append(_SentInfo(part, ms, find_dates(part.text, lex, ref)))
 
     _events(ex, infos, lex, key_of, ref, unnamed)

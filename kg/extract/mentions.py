@@ -3,6 +3,7 @@ states named by "the X government", persons by name patterns."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -28,7 +29,7 @@ class Mention:
 
 
 _TOKEN = r"(?:[A-Z][a-z]?\.(?:[A-Z]\.)*|[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*)"
-_NAME = re.compile(rf"{_TOKEN}(?:[ \u00a0]+{_TOKEN}){{0,3}}")
+_NAME = re.compile(rf"(?<![\w'’.-]){_TOKEN}(?:[ \u00a0]+{_TOKEN}){{0,3}}")
 _CAP_SEQ = re.compile(
     r"(?:[A-Z][\w&'’.]*(?:-[\w]+)*|&)(?:[ \u00a0]+(?:[A-Z0-9][\w&'’.]*(?:-[\w]+)*|&|dan|and|of|"
     r"for|untuk|de|du|del)(?=[ \u00a0]+[A-Z&]|[ \u00a0]*$|[^\w]))*"
@@ -106,6 +107,7 @@ class _Finder:
     def gazetteer(self) -> None:
         lex = self.lex
         roles = [r.span() for r in lex.role_regex.finditer(self.text)]
+        role_starts = [r[0] for r in roles]
 
         def matches(rx: re.Pattern[str]):
             pos = 0
@@ -114,7 +116,9 @@ class _Finder:
                 if m is None:
                     return
                 # "Wali Kota Solo": the title owns "Kota"; match again after the title
-                clash = next((r for r in roles if r[0] < m.start() < r[1] < m.end()), None)
+                # the one title that could start before this match (titles never overlap)
+                i = bisect.bisect_left(role_starts, m.start()) - 1
+                clash = roles[i] if i >= 0 and m.start() < roles[i][1] < m.end() else None
                 if clash is not None:
                     again = rx.match(self.text, clash[1] + 1)
                     if again is not None:
@@ -547,15 +551,20 @@ class _Finder:
 def _select(mentions: list[Mention]) -> list[Mention]:
     """Non-overlapping mentions, longest first; gazetteer wins ties."""
     rank = {"gazetteer": 0, "acronym": 2}
-    chosen: list[Mention] = []
+    starts: list[int] = []  # chosen spans, sorted by start; they never overlap each other
+    spans: list[Mention] = []
     for m in sorted(
         mentions,
         key=lambda x: (-(x.end - x.start), rank.get(x.rule, 1), x.start),
     ):
-        if not any(m.overlaps(c) for c in chosen):
-            chosen.append(m)
-    chosen.sort(key=lambda x: x.start)
-    return chosen
+        i = bisect.bisect_left(starts, m.start)
+        if i > 0 and spans[i - 1].end > m.start:
+            continue
+        if i < len(spans) and spans[i].start < m.end:
+            continue
+        starts.insert(i, m.start)
+        spans.insert(i, m)
+    return spans
 
 
 def _drop_headline_guesses(mentions: list[Mention], text: str) -> list[Mention]:
@@ -567,10 +576,19 @@ def _drop_headline_guesses(mentions: list[Mention], text: str) -> list[Mention]:
     for s, e in lines:
         body = body[:s] + " " * (e - s) + body[e:]
     out = []
+    seen: dict[str, bool] = {}
+
+    def in_body(name: str) -> bool:
+        if name not in seen:
+            seen[name] = bool(re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", body))
+        return seen[name]
+
+    line_starts = [s for s, _e in lines]
     for m in mentions:
-        if m.type == "Person" and not m.key and any(s <= m.start < e for s, e in lines):
+        i = bisect.bisect_right(line_starts, m.start) - 1
+        if m.type == "Person" and not m.key and i >= 0 and m.start < lines[i][1]:
             toks = m.text.split()
-            while toks and not re.search(rf"(?<![\w]){re.escape(' '.join(toks))}(?![\w])", body):
+            while toks and not in_body(" ".join(toks)):
                 toks = toks[:-1]
             if not toks:
                 continue

@@ -3,6 +3,7 @@ Anung, Gubernur DKI Jakarta", "김태흠 충남도지사"): persons and the post
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -57,6 +58,7 @@ def _find_titles(
     Palu') add the organisation to ``unnamed``: it stands in for its official."""
     hits: list[TitleHit] = []
     by_start = {m.start: m for m in base if m.type != "Person"}
+    by_end = {m.end: m for m in base if m.type != "Person"}
 
     def org_at(pos: int) -> Mention | None:
         m = re.match(r"[ \u00a0]*", text[pos:])
@@ -135,9 +137,11 @@ def _find_titles(
             return found, pos
 
     headlines = _titlecase_lines(text)
+    headline_starts = [s for s, _e in headlines]
 
     def in_headline(p: int) -> bool:
-        return any(s <= p < e for s, e in headlines)
+        i = bisect.bisect_right(headline_starts, p) - 1
+        return i >= 0 and p < headlines[i][1]
 
     def skip_portfolio(pos: int) -> int:
         """After 'Coordinating Minister', 'Menteri Koordinator': the remit ('for Maritime
@@ -158,9 +162,7 @@ def _find_titles(
         if rm.start() in consumed or not finder.allowed(rm.start(), rm.end()):
             continue
         # "Kepala Dinas Pariwisata Provinsi Bali": the organisation owns "Dinas"
-        inside = next(
-            (m for m in base if m.type != "Person" and rm.start() < m.start < rm.end()), None
-        )
+        inside = next((by_start[p] for p in range(rm.start() + 1, rm.end()) if p in by_start), None)
         if inside is not None:
             shorter = lex.role_regex.fullmatch(text, rm.start(), inside.start - 1)
             if shorter is None:
@@ -172,10 +174,7 @@ def _find_titles(
             if tok in lex.modifiers:
                 modifier = lex.modifiers[tok]
         # T2: "<Org/Demonym> Governor Name"
-        pre_org = None
-        for m in base:
-            if m.type != "Person" and 0 <= rm.start() - m.end <= 1:
-                pre_org = m
+        pre_org = by_end.get(rm.start() - 1) or by_end.get(rm.start())
         # T1: Role [Org ...] [(/|merangkap|sekaligus|dan) Role [Org ...]]* [,] Name
         chain: list[tuple[re.Match[str], list[Mention]]] = []
         cur = rm
