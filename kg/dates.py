@@ -78,8 +78,16 @@ def _patterns(lex_id: int, months: tuple[str, ...], weekdays: tuple[str, ...]) -
     }
 
 
-def find_dates(text: str, lex: Lexicon, ref: date | None) -> list[DateMention]:
-    """All date expressions in ``text``, left to right, longest first on overlap."""
+def find_dates(
+    text: str, lex: Lexicon, ref: date | None, ref_is_publication: bool = True
+) -> list[DateMention]:
+    """All date expressions in ``text``, left to right, longest first on overlap.
+
+    A day and month without a year take the year that puts them nearest before the
+    publication date; when ``ref`` is only the latest date the article states
+    (``ref_is_publication=False``), the year that puts them nearest to it either way.
+    """
+    nearest = _nearest_past if ref_is_publication else _nearest
     p = _patterns(id(lex), tuple(lex.months), tuple(lex.weekdays))
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
@@ -130,11 +138,11 @@ def find_dates(text: str, lex: Lexicon, ref: date | None) -> list[DateMention]:
         for m in p["md"].finditer(text):
             if m.group(1).lower() == "may" and m.group(1) != "May":
                 continue
-            add(m, _nearest_past(ref, mon[m.group(1).lower()], int(m.group(2))))
+            add(m, nearest(ref, mon[m.group(1).lower()], int(m.group(2))))
         for m in p["dm"].finditer(text):
-            add(m, _nearest_past(ref, mon[m.group(2).lower()], int(m.group(1))))
+            add(m, nearest(ref, mon[m.group(2).lower()], int(m.group(1))))
         for m in p["ko_md"].finditer(text):
-            add(m, _nearest_past(ref, int(m.group(1)), int(m.group(2))))
+            add(m, nearest(ref, int(m.group(1)), int(m.group(2))))
         for m in p["ko_d"].finditer(text):
             add(m, _day_of_month(ref, int(m.group(1))))
     for m in p["year"].finditer(text):
@@ -163,6 +171,18 @@ def _nearest_past(ref: date, month: int, day: int) -> str | None:
         if v and date.fromisoformat(v) <= ref + timedelta(days=2):
             return v
     return None
+
+
+def _nearest(ref: date, month: int, day: int) -> str | None:
+    """A day-month without year: the year that puts it closest to the reference."""
+    best = None
+    for year in (ref.year - 1, ref.year, ref.year + 1):
+        v = _iso(year, month, day)
+        if v and (
+            best is None or abs(date.fromisoformat(v) - ref) < abs(date.fromisoformat(best) - ref)
+        ):
+            best = v
+    return best
 
 
 def _day_of_month(ref: date, day: int) -> str | None:

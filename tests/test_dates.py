@@ -76,3 +76,12 @@ def test_header_lines() -> None:
     )
     assert parse_header_date("By Kim Ji-soo | November 14, 2024", LEX) == ("2024-11-14", None)
     assert parse_header_date("no date here", LEX) is None
+
+
+def test_without_a_publication_date_day_months_take_the_nearest_year() -> None:
+    ref = date(2023, 2, 1)  # only the latest date the article states
+    assert [d.value for d in find_dates("pada Rabu, 8 Maret di Seoul", LEX, ref, False)] == [
+        "2023-03-08"
+    ]
+    # against a publication date, the same words mean the last 8 March before it
+    assert values("pada 8 Maret", ref) == ["2022-03-08"]

@@ -87,7 +87,8 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
     mentions = sorted(mentions + extra, key=lambda m: m.start)
     # a title's person wins over any other reading of the same span
     entities, key_of = resolve_mentions(mentions, lex, article)
-    ref = _ref_date(article)
+    ref = _ref_date(article, lex)
+    published_ref = bool(article.published and len(article.published) == 10)
 
     def sent_of(pos: int) -> Sentence | None:
         for s in sentences:
@@ -133,7 +134,7 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
             lo = bisect.bisect_left(keyed_starts, part.start)
             hi = bisect.bisect_left(keyed_starts, part.end)
             ms = keyed[lo:hi]
-            infos.append(_SentInfo(part, ms, find_dates(part.text, lex, ref)))
+            infos.append(_SentInfo(part, ms, find_dates(part.text, lex, ref, published_ref)))
 
     _events(ex, infos, lex, key_of, ref, unnamed)
     _cooperation(ex, infos, lex, key_of)
@@ -163,12 +164,23 @@ def _link_glosses(mentions: list[Mention], text: str) -> None:
             a.aliases.append(b.text)
 
 
-def _ref_date(article: Article) -> date | None:
+def _ref_date(article: Article, lex: Lexicon) -> date | None:
+    """What "Selasa", "kemarin" or "8 Maret" count from: the publication date, else the
+    latest full date the article states (an undated page still says "1 Februari 2023")."""
     if article.published and len(article.published) == 10:
         try:
             return date.fromisoformat(article.published)
         except ValueError:
             return None
+    stated = [
+        d.value for d in find_dates(article.text, lex, None) if d.exact and len(d.value) == 10
+    ]
+    if stated:
+        return date.fromisoformat(max(stated))
+    if article.published and len(article.published) == 7:  # "2023-03": the month's end
+        y, m = map(int, article.published.split("-"))
+        nxt = date(y + (m == 12), m % 12 + 1, 1)
+        return nxt.fromordinal(nxt.toordinal() - 1)
     return None
 
 
