@@ -164,7 +164,8 @@ def resolve_mentions(
                     f,
                 )
                 and not re.search(
-                    r"(?i)\b(province|provincial|city|regency|government|metropolitan)\b|주정부|도청|시청",
+                    r"(?i)\b(province|provincial|city|regency|government|metropolitan|administration)\b"
+                    r"|주정부|도청|시청",
                     f,
                 )
             ]

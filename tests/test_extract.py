@@ -315,3 +315,18 @@ def test_pathological_input_is_handled_without_error(text: str) -> None:
     """Regression for quadratic scans found by fuzzing (each of these once took minutes)."""
     ex = extract(Article(text=text, source="fuzz", published="2025-05-28", lang="id"))
     assert all(0 <= a <= b <= len(text) for e in ex.entities.values() for a, b in e.mentions)
+
+
+def test_lowercase_title_after_the_place_and_acting_modifier() -> None:
+    art = Article(
+        text="Smart city\n\nActing Jakarta governor Heru Budi Hartono welcomed the Jakarta "
+        "administration's partners from the Seoul Metropolitan Government.",
+        source="test",
+        published="2023-06-08",
+        lang="en",
+    )
+    ex = extract(art)
+    post = next(p for p in ex.posts if ex.name(p.person) == "Heru Budi Hartono")
+    assert ex.name(post.organization) == "Jakarta" and post.role_key == "governor"
+    assert post.modifier == "acting"
+    assert ex.entities["region/ID-JK"].name == "Jakarta"  # not "Jakarta administration"

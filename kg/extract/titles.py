@@ -273,6 +273,22 @@ def _find_titles(
             m.start(1), m.end(1), m.group(1), "Person", rule="name-comma-role-of", confidence=0.8
         )
         hits.append(TitleHit.of(pm, m.group(3), role, org, m.group(2), "name-comma-role-of"))
+    # "Acting Jakarta governor Heru Budi Hartono": a place, a lowercase title, the name
+    for m in re.finditer(
+        r"[ \u00a0]+(governor|mayor|regent|minister|ambassador|vice governor|deputy governor|"
+        r"vice mayor|deputy mayor)[ \u00a0]+(?=[A-Z])",
+        text,
+    ):
+        org = by_end.get(m.start())
+        role = lex.roles.get(m.group(1).title())
+        nm = name_at(m.end())
+        if org is None or role is None or nm is None:
+            continue
+        mod = re.search(r"(\S+)[ \u00a0]+$", text[max(0, org.start - 20) : org.start])
+        modifier = lex.modifiers.get(mod.group(1)) if mod else None
+        s, e = nm
+        pm = Mention(s, e, text[s:e], "Person", rule="org-lowercase-title-name", confidence=0.8)
+        hits.append(TitleHit.of(pm, m.group(1), role, org, modifier, "org-lowercase-title-name"))
     # "the governor of West Java, Ridwan Kamil," — role, organisation, then the name
     for m in re.finditer(
         r"\b(?:the[ \u00a0]+)?(?:(acting|former|deputy|vice)[ \u00a0]+)?"
