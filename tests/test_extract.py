@@ -330,3 +330,19 @@ def test_lowercase_title_after_the_place_and_acting_modifier() -> None:
     assert ex.name(post.organization) == "Jakarta" and post.role_key == "governor"
     assert post.modifier == "acting"
     assert ex.entities["region/ID-JK"].name == "Jakarta"  # not "Jakarta administration"
+
+
+def test_korean_name_before_a_bare_title_and_particles_are_not_names() -> None:
+    art = Article(
+        text="협약\n\n전라남도는 김영록 지사가 지난 12일 도청에서 인도네시아 중부자바주 대표단과 "
+        "만나 업무협약(MOU)을 체결했다고 밝혔다. 이날 협약식에는 중부자바주 부지사가 참석했다.",
+        source="test",
+        published="2023-05-14",
+        lang="ko",
+    )
+    doc = extract(art).to_json()
+    posts = {(p["person"], p["role"], p["organization"]) for p in doc["posts"]}
+    assert posts == {("김영록", "지사", "전라남도")}
+    assert not any(e["name"].endswith(("는", "에는")) for e in doc["entities"])
+    sig = next(e for e in doc["events"] if e["type"] == "Signing")
+    assert sig["date"] == "2023-05-12" and "김영록" in sig["participants"]

@@ -349,7 +349,18 @@ def _find_titles(
                         rule="gazetteer",
                     )
             role = lex.roles[m.group(3)]
-            start = m.start(1)
+            start, end = m.start(1), m.end(1)
+            if org is None and not _KO_NOT_NAME.search(org_text) and len(org_text) >= 2:
+                # "전라남도는 김영록 지사가": the word before the title is the name, and the
+                # place (if any) comes before it with its particle
+                start, end = m.start(2), m.end(2)
+                org = next(
+                    (g for g in finder.gaz if g.start == m.start(1) and g.end <= m.end(1)), None
+                )
+            elif _KO_NOT_NAME.search(m.group(1)):
+                if org is not None and unnamed is not None:
+                    unnamed.append((org, role.role))  # "협약식에는 중부자바주 부지사와"
+                continue
             if org is not None and org.country and org.country != "KR":
                 # a foreign name in Hangul has several words: "리드완 카밀 서자바주지사"
                 for _ in range(2):
@@ -363,8 +374,8 @@ def _find_titles(
                     start -= len(prev.group(0))
             pm = Mention(
                 start,
-                m.end(1),
-                text[start : m.end(1)],
+                end,
+                text[start:end],
                 "Person",
                 rule="korean-title",
                 confidence=0.8,
