@@ -182,3 +182,27 @@ def test_entity_parameters_resolve_aliases_and_suggest_close_matches(store: str)
     )
     assert res.exit_code == 1
     assert "no entity called 'Pramono Anungg'" in res.output and "Pramono Anung" in res.output
+
+
+def test_fail_fast_stops_at_the_first_bad_file(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-empty.txt").write_bytes(b"")
+    (folder / "b-good.txt").write_text(
+        "Gubernur Bali Wayan Koster menerima Duta Besar Korea Selatan di Denpasar pada Senin.",
+        encoding="utf-8",
+    )
+    store = str(tmp_path / "s")
+    res = CliRunner().invoke(main, ["--store", store, "ingest", "--fail-fast", str(folder)])
+    assert res.exit_code == 1 and "0 articles" in res.output and "1 failed" in res.output
+    res = CliRunner().invoke(main, ["--store", store, "ingest", str(folder)])
+    assert res.exit_code == 1 and "1 articles" in res.output
+
+
+def test_ntriples_export_is_the_union_of_graphs(store: str, tmp_path: Path) -> None:
+    nt = tmp_path / "kg.nt"
+    run("--store", store, "export", "--format", "ntriples", "-o", str(nt))
+    g = Graph().parse(nt, format="nt")
+    ttl = tmp_path / "kg.ttl"
+    run("--store", store, "export", "-o", str(ttl))
+    assert len(g) == len(Graph().parse(ttl, format="turtle")) > 1000
