@@ -141,6 +141,11 @@ def extract(settings: Settings, file: Path, fmt: str) -> None:
         if isinstance(item, InputError):
             raise _fail(item)
     art = items[0]
+    if len(items) > 1:
+        click.echo(
+            f"{file}: holds {len(items)} articles; showing the first (kg ingest reads them all)",
+            err=True,
+        )
     ex = run_extract(art)
     if fmt == "json":
         click.echo(json.dumps(ex.to_json(), ensure_ascii=False, indent=2))
