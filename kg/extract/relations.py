@@ -69,7 +69,8 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
             explicit = False
             if before_ents and after_ents:
                 subject = before_ents[-1]
-                for k in dict.fromkeys(after_ents[:3]):
+                # "dengan Pemprov Chungcheongnam-do, Korea Selatan": the country qualifies
+                for k in _most_specific(list(dict.fromkeys(after_ents[:3])), ents, ex):
                     if k != subject:
                         add(subject, k, s, "cooperate-with", 0.75)
                         explicit = True
