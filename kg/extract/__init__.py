@@ -136,7 +136,7 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
             ms = keyed[lo:hi]
             infos.append(_SentInfo(part, ms, find_dates(part.text, lex, ref, published_ref)))
 
-    _events(ex, infos, lex, key_of, ref, unnamed)
+    _events(ex, infos, lex, key_of, unnamed)
     _cooperation(ex, infos, lex, key_of)
     _affiliations(ex, lex, sentences)
     return ex

@@ -4,7 +4,6 @@ the agreements signed at them with parties and sectors."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from ..lexicon import Lexicon
 from ..model import Agreement, Entity, Event, Extraction, Relation
@@ -30,20 +29,20 @@ def _events(
     infos: list[_SentInfo],
     lex: Lexicon,
     key_of: dict,
-    ref: date | None,
     unnamed: list[tuple[Mention, str]],
 ) -> None:
+    """Events from trigger sentences, merged per happening, with agreements and sectors."""
     ents = ex.entities
     events: list[Event] = []
     order = ["LoI", "MoU", "SisterCity", "JointDeclaration", "Agreement"]
 
-    def agreement_type(text: str) -> tuple[str | None, int]:
-        found, at = None, len(text)
+    def agreement_type(text: str) -> str | None:
+        """The most specific agreement word in ``text`` (LoI before MoU before …)."""
+        found = None
         for atype, rx in lex.agreement_triggers:
-            m = rx.search(text)
-            if m and (found is None or order.index(atype) < order.index(found)):
-                found, at = atype, m.start()
-        return found, at
+            if rx.search(text) and (found is None or order.index(atype) < order.index(found)):
+                found = atype
+        return found
 
     pair = _dominant_pair(ex)
     for idx, info in enumerate(infos):
@@ -57,7 +56,7 @@ def _events(
                 hits.append((etype, m.start(), conf, m.group(0).lower()))
         if not hits:
             continue
-        agr_type, _ = agreement_type(s.text)
+        agr_type = agreement_type(s.text)
         types = {h[0] for h in hits}
         if "Signing" in types:
             etype = "Signing"
@@ -177,7 +176,7 @@ def _events(
             if agr_type is None:
                 # "The MoU covers ... It was signed by ...": the agreement named just before
                 for prev in reversed(infos[max(0, idx - 2) : idx]):
-                    agr_type, _ = agreement_type(prev.sent.text)
+                    agr_type = agreement_type(prev.sent.text)
                     if agr_type:
                         break
             parties = _parties(s, keyed, ents, ex, persons)
