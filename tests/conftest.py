@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
 from kg.pipeline import ingest
+from kg.resources import resource_dir
 from kg.store import KGStore
 
 
@@ -25,3 +27,13 @@ def sample_store(repo_root: Path) -> KGStore:
     store = KGStore("memory")
     ingest([repo_root / "data" / "articles"], store)
     return store
+
+
+@pytest.fixture(scope="session")
+def ontology() -> Graph:
+    return Graph().parse(resource_dir("ontology") / "idkr.ttl")
+
+
+@pytest.fixture(scope="session")
+def shapes() -> Graph:
+    return Graph().parse(resource_dir("ontology") / "shapes.ttl")

@@ -12,7 +12,6 @@ from rdflib.namespace import OWL, SH, SKOS, XSD
 
 from kg.build import DEFAULT_BASE, build_graph, date_terms, entity_iri
 from kg.model import Agreement, Article, Entity, Event, Evidence, Extraction, Post, Relation
-from kg.resources import resource_dir
 from kg.vocab import CONCEPT, IDKR, OA, ORG, PROV, SCHEMA, WD
 
 B = DEFAULT_BASE
@@ -522,16 +521,6 @@ def test_unknown_entity_type_is_an_error() -> None:
 
 
 # --- ontology and shapes ----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(resource_dir("ontology") / "idkr.ttl")
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return Graph().parse(resource_dir("ontology") / "shapes.ttl")
 
 
 def validate(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, set[str]]:

@@ -16,16 +16,6 @@ from kg.vocab import CONCEPT, ENTITY_CLASS, IDKR, ORG, SCHEMA, bind_prefixes
 TERM_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
 
 
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(resource_dir("ontology") / "idkr.ttl")
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return Graph().parse(resource_dir("ontology") / "shapes.ttl")
-
-
 def lexicon_rows(name: str) -> list[dict[str, str]]:
     path: Path = resource_dir("lexicon") / name
     with path.open(encoding="utf-8", newline="") as f:

@@ -30,14 +30,20 @@ class Mention:
 
 _TOKEN = r"(?:[A-Z][a-z]?\.(?:[A-Z]\.)*|[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*)"
 _NAME = re.compile(rf"(?<![\w'’.-]){_TOKEN}(?:[ \u00a0]+{_TOKEN}){{0,3}}")
-_CAP_SEQ = re.compile(
-    r"(?:[A-Z][\w&'’.]*(?:-[\w]+)*|&)(?:[ \u00a0]+(?:[A-Z0-9][\w&'’.]*(?:-[\w]+)*|&|dan|and|of|"
-    r"for|untuk|de|du|del)(?=[ \u00a0]+[A-Z&]|[ \u00a0]*$|[^\w]))*"
-)
-_CAP_SEQ_LOC = re.compile(
-    r"(?:[A-Z][\w&'’.]*(?:-[\w]+)*|&)(?:[ \u00a0]+(?:[A-Z0-9][\w&'’.]*(?:-[\w]+)*|&|dan|and|of|"
-    r"for|untuk|di|in|to|de|du|del)(?=[ \u00a0]+[A-Z&]|[ \u00a0]*$|[^\w]))*"
-)
+
+
+def _capitalised_run(connectors: str) -> re.Pattern[str]:
+    """Capitalised words, joined by the given lowercase connectors when a capital follows."""
+    word = r"[A-Z][\w&'’.]*(?:-[\w]+)*"
+    return re.compile(
+        rf"(?:{word}|&)(?:[ \u00a0]+(?:[A-Z0-9][\w&'’.]*(?:-[\w]+)*|&|{connectors})"
+        r"(?=[ \u00a0]+[A-Z&]|[ \u00a0]*$|[^\w]))*"
+    )
+
+
+_CAP_SEQ = _capitalised_run("dan|and|of|for|untuk|de|du|del")
+# embassies take their seat into the name: "Kedutaan Besar Republik Indonesia di Seoul"
+_CAP_SEQ_LOC = _capitalised_run("dan|and|of|for|untuk|di|in|to|de|du|del")
 _EMBASSY = re.compile(r"(?i)kedutaan|kedubes|konsulat|embassy|consulate")
 _OTHER_ORG = re.compile(
     r"\b(?:Corp\.?|Corporation|Company|Co\.|Inc\.|Ltd\.|Group|University|Universitas|Agency|"
