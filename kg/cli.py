@@ -289,7 +289,7 @@ def export(settings: Settings, fmt: str, output: Path | None) -> None:
     Turtle/N-Triples hold the union of all graphs; TriG/N-Quads/JSON-LD keep one graph
     per article.
     """
-    from .query import PREFIXES
+    from .vocab import PREFIXES
 
     store = _open(settings, read_only=True)
     try:

@@ -30,6 +30,7 @@ from rdflib.term import Node
 from .errors import QueryError
 from .resources import resource_dir
 from .store import KGStore, SelectResult
+from .vocab import PREFIXES
 
 PARAM_KINDS = ("entity", "iri", "string", "integer", "date")
 _PARAM = re.compile(r"^#\s*@param\s+(\w+)\s+(\w+)(?:=(\S+))?\s*(.*)$")
@@ -218,21 +219,6 @@ def run_query(
     return SelectResult(
         ["subject", "predicate", "object"], sorted(res, key=lambda t: tuple(map(str, t)))
     )
-
-
-PREFIXES = {
-    "idkr": "https://w3id.org/idkr/ontology#",
-    "idkrc": "https://w3id.org/idkr/concept/",
-    "schema": "https://schema.org/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "wd": "http://www.wikidata.org/entity/",
-}
 
 
 def short(term: Node | None, base: str | None = None) -> str:

@@ -204,10 +204,8 @@ def test_a_parenthetical_acronym_must_fit_its_host(acronym: str, name: str, fits
     assert _initials_fit(acronym, name) is fits
 
 
-def _extract_text(text: str, published: str = "2023-03-04") -> dict:
-    from kg.model import Article
-
-    return extract(Article(text=text, source="test", published=published, lang="en")).to_json()
+def _extract_text(text: str, published: str = "2023-03-04", lang: str = "en") -> dict:
+    return extract(Article(text=text, source="test", published=published, lang=lang)).to_json()
 
 
 def test_titles_after_the_organisation_and_envoy_postings() -> None:
@@ -333,14 +331,12 @@ def test_lowercase_title_after_the_place_and_acting_modifier() -> None:
 
 
 def test_korean_name_before_a_bare_title_and_particles_are_not_names() -> None:
-    art = Article(
-        text="협약\n\n전라남도는 김영록 지사가 지난 12일 도청에서 인도네시아 중부자바주 대표단과 "
+    doc = _extract_text(
+        "협약\n\n전라남도는 김영록 지사가 지난 12일 도청에서 인도네시아 중부자바주 대표단과 "
         "만나 업무협약(MOU)을 체결했다고 밝혔다. 이날 협약식에는 중부자바주 부지사가 참석했다.",
-        source="test",
         published="2023-05-14",
         lang="ko",
     )
-    doc = extract(art).to_json()
     posts = {(p["person"], p["role"], p["organization"]) for p in doc["posts"]}
     assert posts == {("김영록", "지사", "전라남도")}
     assert not any(e["name"].endswith(("는", "에는")) for e in doc["entities"])

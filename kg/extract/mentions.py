@@ -327,13 +327,11 @@ class _Finder:
             before = [x for x in self.items if x.end <= m.start() and m.start() - x.end <= 2]
             before += [x for x in self.items if x.start < m.start() and x.end == m.end()]
             before = [x for x in before if _initials_fit(acr, x.name or x.text)]
-            if before:
-                host = max(before, key=lambda x: x.end - x.start)
-                if acr not in host.aliases and host.type != "Person":
-                    host.aliases.append(acr)
-                    host.end = max(host.end, host.end)
-            else:
+            if not before:
                 continue
+            host = max(before, key=lambda x: x.end - x.start)
+            if acr not in host.aliases and host.type != "Person":
+                host.aliases.append(acr)
             # later bare uses of the acronym are mentions of the same thing
             for u in re.finditer(rf"(?<![\w-]){re.escape(acr)}(?![\w-])", self.text):
                 if u.start() == m.start() + 1:
@@ -355,7 +353,10 @@ class _Finder:
     # "the Indonesian government", "Seoul's government": the state ------------
     def governments(self) -> None:
         lex = self.lex
-        words = [w for w in lex.demonyms if not HANGUL.search(w) and " " not in w or "Korean" in w]
+        # one-word demonyms, plus "South Korean"
+        words = [
+            w for w in lex.demonyms if (not HANGUL.search(w) and " " not in w) or "Korean" in w
+        ]
         rx = re.compile(
             r"\b(" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")"
             r"[ \u00a0]+(?:central[ \u00a0]+)?government\b"
