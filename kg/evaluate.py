@@ -260,7 +260,10 @@ def evaluate(gold_dir: Path) -> EvalReport:
             gold = json.loads(js.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise KGError(f"{js}: cannot read gold annotation ({exc})") from exc
-        items = list(read_file(txt))
+        # the article's address is input metadata (a crawler always has it), never an
+        # annotation: the gold file carries it for that reason
+        url = gold.get("url") if isinstance(gold.get("url"), str) else None
+        items = list(read_file(txt, url=url))
         art = items[0] if items else None
         if art is None or isinstance(art, Exception):
             pred = {"entities": [], "posts": [], "events": [], "cooperation": [], "published": None}

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 
-from .dates import parse_header_date
+from .dates import find_dates, parse_header_date
 from .errors import InputError
 from .lexicon import Lexicon, load_lexicon
 from .model import Article
@@ -95,32 +96,8 @@ def article_from_text(
     if not url:
         m = _URL_LINE.search(text)
         url = m.group(1) if m else None
-    # header area: the first lines after the headline carry byline and date
     if not published:
-        for ln in lines[:12]:
-            # a byline, a date/time line, or a line that is little more than a date;
-            # never body prose or a photo caption that happens to hold a date
-            if re.search(r"(?i)\b(?:foto|photo)\s*:", ln):
-                continue
-            if (
-                _BYLINE.match(ln)
-                or re.search(r"\b(?:WIB|WITA|WIT|KST)\b", ln)
-                or (len(ln.strip()) <= 60 and re.search(r"\d{4}", ln))
-            ):
-                parsed = parse_header_date(ln, lex) if len(ln) < 200 else None
-                if parsed:
-                    published, published_time = parsed
-                    break
-    if not published:
-        # wire dateline: "SEOUL, July 28, 2023 (Yonhap) -- ...", "JAKARTA, 5 Juni 2024 -"
-        m = re.search(r"^[ \t]*[A-Z][A-Za-z .]{1,25},([^\n]{4,40}?)[-–—]{1,2}[ \t]", text, re.M)
-        parsed = parse_header_date(m.group(1), lex) if m else None
-        if parsed:
-            published, published_time = parsed
-    if not published and url:
-        m = re.search(r"(?<!\d)((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?([0-3]\d)(?!\d)", url)
-        if m:
-            published = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+        published, published_time = _published_from(text, lines, url, lex)
     if not author:
         m = re.search(r"^\s*(?:Oleh|By)\s+([^,|\n]{2,60}?)\s*(?:[,|]|$)", text, re.M)
         author = m.group(1).strip() if m else None
@@ -149,6 +126,110 @@ def article_from_text(
         author=author,
         lang=meta.get("lang") or detect_language(text),
     )
+
+
+# "Diterbitkan: …", "Published on …", Korean "입력 2025.05.27 14:32", "기사입력", "등록", "승인"
+_PUBLISHED_LINE = re.compile(
+    r"(?im)^[ \t\u00a0]*(?:[•·*|-][ \t\u00a0]*)?(?:\S+[ \t]+기자[ \t]+)?"
+    r"(?:입력|기사입력|최초입력|등록|기사등록|승인|게재|발행|"
+    r"Published(?:[ \t]+on)?|Posted(?:[ \t]+on)?|Diterbitkan|"
+    r"Dipublikasikan|Dipublikasi|Tanggal|Date)[ \t]*:?[ \t]*(.{6,60})$"
+)
+# "Copyright © ANTARA 2011", "© 2019 The Jakarta Post", "Hak Cipta © 2020"
+_COPYRIGHT = re.compile(
+    r"(?im)^[ \t\u00a0]*(?:copyright|hak[ \t]+cipta)?[ \t]*(?:©|\(c\)|copyright)"
+    r"[^\n\d]{0,40}?((?:19|20)\d\d)(?![\d-])[^\n\d]{0,40}$"
+)
+
+
+def url_date(url: str) -> str | None:
+    """The date a news URL carries: /2025/05/27/, /20250527, -2025-05-27-, an id such as
+    AEN20221114007800320, or the month alone (/2023/03/slug)."""
+    path = re.sub(r"^[a-z]+://[^/]+", "", url, flags=re.I)
+    y = r"((?:19|20)\d\d)"
+    mo = r"(0?[1-9]|1[0-2])"
+    d = r"(0?[1-9]|[12]\d|3[01])"
+    for rx in (
+        rf"(?<!\d){y}[/_.-]{mo}[/_.-]{d}(?!\d)",  # /2025/05/27/, 2025-05-27
+        rf"(?<!\d){y}(0[1-9]|1[0-2])([0-2]\d|3[01])(?!\d)",  # /20250527, 20250527-slug
+        rf"(?<=[A-Za-z]){y}(0[1-9]|1[0-2])([0-2]\d|3[01])\d{{4,}}(?!\d)",  # AEN20221114007800320
+        rf"/{y}/(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/",  # /2025/0527/
+    ):
+        m = re.search(rx, path)
+        if m:
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+            except ValueError:
+                continue
+    m = re.search(rf"/{y}/{mo}(?:/|$)", path)  # /2023/03/slug.html: the month only
+    if m:
+        return f"{m.group(1)}-{int(m.group(2)):02d}"
+    return None
+
+
+def _published_from(
+    text: str, lines: list[str], url: str | None, lex: Lexicon
+) -> tuple[str | None, str | None]:
+    """The publication date an article states about itself, most trusted first: a
+    "published"/"입력" line, the byline or date line under the headline, a full date in the
+    URL, a wire dateline, the URL's month, the copyright year. Never a date in the body
+    prose: that is when things happened, not when they were reported."""
+    for m in _PUBLISHED_LINE.finditer(text):
+        parsed = parse_header_date(m.group(1), lex)
+        if parsed:
+            return parsed
+    # header area: the first lines after the headline carry byline and date
+    for n, ln in enumerate(lines[:12]):
+        # a byline, a date/time line, or a line that is little more than a date;
+        # never body prose or a photo caption that happens to hold a date
+        if re.search(r"(?i)\b(?:foto|photo)\s*:", ln):
+            continue
+        if (
+            _BYLINE.match(ln)
+            or re.search(r"\b(?:WIB|WITA|WIT|KST)\b", ln)
+            or (len(ln.strip()) <= 60 and re.search(r"\d{4}", ln))
+        ):
+            parsed = parse_header_date(ln, lex) if len(ln) < 200 else None
+            if parsed:
+                day = _month_first_if_consistent(ln, parsed[0], "\n".join(lines[n + 1 :]), lex)
+                return (day, None) if day != parsed[0] else parsed
+    from_url = url_date(url) if url else None
+    if from_url and len(from_url) == 10:
+        return from_url, None
+    # wire dateline: "SEOUL, July 28, 2023 (Yonhap) -- ...", "JAKARTA, 5 Juni 2024 -"
+    m = re.search(r"^[ \t]*[A-Z][A-Za-z .]{1,25},([^\n]{4,40}?)[-–—]{1,2}[ \t]", text, re.M)
+    parsed = parse_header_date(m.group(1), lex) if m else None
+    if parsed:
+        return parsed
+    if from_url:
+        return from_url, None
+    years = [cm.group(1) for cm in _COPYRIGHT.finditer(text)]
+    if years:
+        return years[-1], None
+    return None, None
+
+
+def _month_first_if_consistent(line: str, day: str, body: str, lex: Lexicon) -> str:
+    """'10/8/2009' over a report on a visit of 29 September – 2 October 2009 is 8 October
+    (a US-style date), not 10 August: an article is not published before the events it
+    reports. Only an all-numeric date whose day and month could swap is reconsidered."""
+    m = re.search(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?![\d/])", line)
+    if not m or int(m.group(1)) > 12 or int(m.group(2)) > 12 or m.group(1) == m.group(2):
+        return day
+    try:
+        alt = date(int(m.group(3)), int(m.group(1)), int(m.group(2))).isoformat()
+    except ValueError:
+        return day
+    stated = []
+    for d in find_dates(body, lex, None):
+        if d.exact:
+            last = d.value.split("/")[-1]
+            if len(last) == 10:
+                stated.append(last)
+    latest = max(stated, default=None)
+    if latest and day < latest <= alt:
+        return alt
+    return day
 
 
 def article_from_html(
@@ -234,8 +315,11 @@ def read_jsonl(path: Path, lex: Lexicon) -> Iterator[Article | InputError]:
                 yield InputError(src, exc.problem, n)
 
 
-def read_file(path: Path, lex: Lexicon | None = None) -> Iterator[Article | InputError]:
-    """Articles in one file (several for JSONL)."""
+def read_file(
+    path: Path, lex: Lexicon | None = None, **meta: str | None
+) -> Iterator[Article | InputError]:
+    """Articles in one file (several for JSONL). ``meta`` (url, published, outlet …) is
+    what a crawler knows about a .txt/.html file besides its text."""
     lex = lex or load_lexicon()
     kind = SUFFIXES.get(path.suffix.lower())
     src = str(path)
@@ -259,9 +343,9 @@ def read_file(path: Path, lex: Lexicon | None = None) -> Iterator[Article | Inpu
     try:
         text = decode(data, src)
         if kind == "html":
-            yield article_from_html(text, src, lex)
+            yield article_from_html(text, src, lex, **meta)
         else:
-            yield article_from_text(text, src, lex)
+            yield article_from_text(text, src, lex, **meta)
     except InputError as exc:
         yield exc
 

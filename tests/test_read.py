@@ -151,3 +151,96 @@ def test_language_detection() -> None:
     assert detect_language("Gubernur menandatangani nota kesepahaman dengan Korea.") == "id"
     assert detect_language("The governor signed the agreement with the mayor.") == "en"
     assert detect_language("김태흠 충남도지사는 자카르타를 방문했다.") == "ko"
+
+
+# --------------------------------------------------------------------------- publication date
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://news.example.co.id/2025/05/27/gubernur-teken-loi", "2025-05-27"),
+        ("https://www.example.com/read/20250527/jakarta-chungnam", "2025-05-27"),
+        ("https://en.example.kr/view/AEN20221114007800320", "2022-11-14"),
+        ("https://example.id/berita/2024-10-03-pabrik-kaca-batang", "2024-10-03"),
+        ("https://example.com/news/2019/0730/busan-surabaya", "2019-07-30"),
+        ("https://blog.example.id/2023/03/kerja-sama-kampus.html", "2023-03"),
+        # ids that only look like numbers: no date
+        ("https://example.kr/?mod=news&idxno=1006410&sc_code=1424856045", None),
+        ("https://example.com/nasional/287824/menlu-bertemu", None),
+        ("https://example.com/2023/13/45/x", None),
+    ],
+)
+def test_url_dates(url: str, expected: str | None) -> None:
+    from kg.read import url_date
+
+    assert url_date(url) == expected
+
+
+def test_published_from_url_metadata(tmp_path: Path) -> None:
+    p = tmp_path / "a.txt"
+    p.write_text(
+        "Menlu RI bertemu Menlu Korea Selatan\n\nMenteri Luar Negeri Retno Marsudi bertemu "
+        "Menteri Luar Negeri Korea Selatan Park Jin di Jakarta, Kamis.\n",
+        encoding="utf-8",
+    )
+    (art,) = read_file(p, url="https://example.id/2022/07/28/menlu-bertemu")
+    assert art.published == "2022-07-28"
+    assert art.url.endswith("menlu-bertemu")
+    # no date anywhere: none is made up from the weekday
+    (art,) = read_file(p)
+    assert art.published is None
+
+
+def test_a_body_date_is_not_the_publication_date(tmp_path: Path) -> None:
+    p = tmp_path / "a.txt"
+    p.write_text(
+        "Solo dan Gimhae jajaki kota kembar\n\nWali Kota Solo menerima Duta Besar Korea "
+        "Selatan di Balai Kota Solo. Kedua pihak membahas kerja sama kota kembar yang "
+        "pertama kali dibicarakan pada pertemuan di Bali, Rabu (16/11/2022), dan berlanjut "
+        "tahun ini.\n",
+        encoding="utf-8",
+    )
+    assert _one(p).published is None
+
+
+def test_copyright_year_is_the_last_resort(tmp_path: Path) -> None:
+    p = tmp_path / "a.txt"
+    body = (
+        "Korean firm to build cable plant in Cilegon\n\nA South Korean cable maker signed an "
+        "agreement with the Banten provincial government on Monday to build a plant.\n"
+        "Editor: Someone\n"
+    )
+    p.write_text(body + "Copyright © ANTARA 2013\n", encoding="utf-8")
+    assert _one(p).published == "2013"
+    # a URL with a full date says more than the copyright line
+    (art,) = read_file(p, url="https://example.com/news/2013/04/15/cable-plant")
+    assert art.published == "2013-04-15"
+
+
+def test_korean_input_line(tmp_path: Path) -> None:
+    p = tmp_path / "ko.txt"
+    p.write_text(
+        "충남도, 자카르타주와 교류 확대\n\n김태흠 충남도지사가 27일 자카르타 시청에서 "
+        "프라모노 아능 자카르타 주지사와 의향서에 서명했다.\n\n"
+        "홍길동 기자 입력 2025.05.28 14:32 수정 2025.05.29 09:00\n",
+        encoding="utf-8",
+    )
+    art = _one(p)
+    assert art.published == "2025-05-28"
+    assert art.lang == "ko"
+
+
+def test_numeric_date_line_read_month_first_when_the_report_says_so(tmp_path: Path) -> None:
+    p = tmp_path / "a.txt"
+    text = (
+        "Kunjungan Gubernur Jawa Timur ke Korea Selatan\n\n{line}\n\nSiaran Pers\n\n"
+        "Gubernur Jawa Timur melakukan kunjungan kerja ke Busan tanggal 27 - 30 "
+        "September 2012 dan bertemu Wali Kota Busan.\n"
+    )
+    # 10/8/2012 read day-first (10 August) would precede the visit it reports
+    p.write_text(text.format(line="10/8/2012"), encoding="utf-8")
+    assert _one(p).published == "2012-10-08"
+    # 3/10/2012 day-first (3 October) follows the visit: kept as written
+    p.write_text(text.format(line="3/10/2012"), encoding="utf-8")
+    assert _one(p).published == "2012-10-03"
