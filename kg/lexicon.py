@@ -6,6 +6,7 @@ comes from the CSV files; this module only turns them into lookups and regexes.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
 import pycountry
 
 from .errors import DataError
@@ -57,6 +59,126 @@ class GazEntry:
     aliases: set[str] = field(default_factory=set)  # as listed in the data file
 
 
+def _is_word(ch: str) -> bool:
+    """What ``\\w`` matches in a ``str`` pattern (CPython: alphanumeric or underscore)."""
+    return ch.isalnum() or ch == "_"
+
+
+def _latin_boundaries(text: str, start: int, end: int) -> bool:
+    # (?<![\w]) … (?![\w])
+    return (start == 0 or not _is_word(text[start - 1])) and (
+        end == len(text) or not _is_word(text[end])
+    )
+
+
+def _hangul_boundaries(text: str, start: int, end: int) -> bool:
+    # (?<![\uac00-\ud7a3]) …: Korean particles follow a name directly ("서울시는")
+    return start == 0 or not ("\uac00" <= text[start - 1] <= "\ud7a3")
+
+
+class SurfaceMatch:
+    """One hit of a :class:`SurfaceMatcher`, with the ``re.Match`` methods callers use."""
+
+    __slots__ = ("_start", "_end", "_text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def start(self, group: int = 0) -> int:
+        self._group(group)
+        return self._start
+
+    def end(self, group: int = 0) -> int:
+        self._group(group)
+        return self._end
+
+    def span(self, group: int = 0) -> tuple[int, int]:
+        self._group(group)
+        return self._start, self._end
+
+    def group(self, group: int = 0) -> str:
+        self._group(group)
+        return self._text[self._start : self._end]
+
+    @staticmethod
+    def _group(group: int) -> None:
+        if group != 0:
+            raise IndexError("no such group")
+
+    def __repr__(self) -> str:
+        return f"<SurfaceMatch span={self.span()!r} match={self.group()!r}>"
+
+
+class SurfaceMatcher:
+    """The gazetteer's surface forms found in a text, the way a regex alternation of them
+    sorted longest-first finds them: the leftmost position where a surface starts with
+    its boundaries holding, and there the longest such surface.
+
+    An Aho–Corasick automaton (pyahocorasick) finds every occurrence of ~10,000 surfaces
+    in one pass over the text; Python's ``re`` tried each alternative at every position.
+    ``search``/``match``/``finditer`` mirror ``re.Pattern``; one text's hits are computed
+    once and reused while the same text is searched again.
+    """
+
+    def __init__(self, surfaces: list[str], boundaries) -> None:
+        self._boundaries = boundaries
+        self._automaton = ahocorasick.Automaton()
+        for s in surfaces:
+            self._automaton.add_word(s, len(s))
+        self._empty = not surfaces
+        if not self._empty:
+            self._automaton.make_automaton()
+        self._longest = max((len(s) for s in surfaces), default=0)
+        self._cache: tuple[str, list[int], dict[int, int]] | None = None
+
+    def _hits(
+        self, text: str, lo: int = 0, hi: int | None = None
+    ) -> tuple[list[int], dict[int, int]]:
+        """Sorted start positions and, for each, the end of the longest surface there."""
+        best: dict[int, int] = {}
+        if self._empty:
+            return [], best
+        boundaries = self._boundaries
+        it = self._automaton.iter(text, lo, len(text) if hi is None else hi)
+        for last, length in it:
+            end = last + 1
+            start = end - length
+            if end > best.get(start, -1) and boundaries(text, start, end):
+                best[start] = end
+        return sorted(best), best
+
+    def _scan(self, text: str) -> tuple[list[int], dict[int, int]]:
+        cached = self._cache
+        if cached is not None and cached[0] is text:
+            return cached[1], cached[2]
+        starts, ends = self._hits(text)
+        self._cache = (text, starts, ends)
+        return starts, ends
+
+    def search(self, text: str, pos: int = 0) -> SurfaceMatch | None:
+        starts, ends = self._scan(text)
+        i = bisect.bisect_left(starts, pos)
+        if i == len(starts):
+            return None
+        return SurfaceMatch(text, starts[i], ends[starts[i]])
+
+    def match(self, text: str, pos: int = 0) -> SurfaceMatch | None:
+        cached = self._cache
+        if cached is not None and cached[0] is text:
+            end = cached[2].get(pos)
+        else:  # one position: look at a window, not the whole text
+            end = self._hits(text, pos, min(len(text), pos + self._longest))[1].get(pos)
+        return None if end is None else SurfaceMatch(text, pos, end)
+
+    def finditer(self, text: str) -> Iterator[SurfaceMatch]:
+        starts, ends = self._scan(text)
+        pos = 0
+        for s in starts:
+            if s >= pos:
+                yield SurfaceMatch(text, s, ends[s])
+                pos = ends[s]
+
+
 @dataclass(frozen=True)
 class Role:
     surface: str
@@ -70,8 +192,8 @@ class Role:
 class Lexicon:
     entries: dict[str, GazEntry]
     surface_index: dict[str, list[str]]  # surface -> entry keys
-    gaz_regex: re.Pattern[str]
-    hangul_regex: re.Pattern[str] | None
+    gaz_regex: SurfaceMatcher  # Latin-script surfaces, \\w boundaries on both sides
+    hangul_regex: SurfaceMatcher | None  # Hangul surfaces, particles may follow
     roles: dict[str, Role]
     role_regex: re.Pattern[str]
     modifiers: dict[str, str]
@@ -237,14 +359,8 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
                 index[surface] = regions
     latin = [s for s in index if not HANGUL.search(s)]
     hangul = [s for s in index if HANGUL.search(s)]
-    gaz_regex = re.compile(
-        r"(?<![\w])(?:" + _compile_alternation(latin) + r")(?![\w])" if latin else r"(?!x)x"
-    )
-    hangul_regex = (
-        re.compile(r"(?<![\uac00-\ud7a3])(?:" + _compile_alternation(hangul) + ")")
-        if hangul
-        else None
-    )
+    gaz_regex = SurfaceMatcher(latin, _latin_boundaries)
+    hangul_regex = SurfaceMatcher(hangul, _hangul_boundaries) if hangul else None
 
     # "Batang", "Kudus", "Palu" are also common words: the gazetteer lists them only as
     # "Kabupaten Batang" etc. After "di", "ke", "Walikota" … the bare name is the place.
