@@ -215,12 +215,32 @@ def queries_cmd() -> None:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Stop the query after this many seconds (runs it in a child process).",
+)
 @click.pass_obj
 def query(
-    settings: Settings, name: str | None, sparql: str | None, params: tuple[str, ...], fmt: str
+    settings: Settings,
+    name: str | None,
+    sparql: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    timeout: float | None,
 ) -> None:
-    """Run a named query (see 'kg queries'), a .rq FILE, or --sparql TEXT."""
-    from .query import NamedQuery, bind_params, find_query, format_result, run_query
+    """Run a named query (see 'kg queries'), a .rq FILE, or --sparql TEXT.
+
+    Queries only read; SPARQL Update is refused.
+    """
+    from .query import (
+        NamedQuery,
+        bind_params,
+        find_query,
+        format_result,
+        run_query,
+        run_query_with_timeout,
+    )
 
     if bool(name) == bool(sparql):
         raise click.UsageError("give a query NAME or FILE.rq, or --sparql TEXT (one of them)")
@@ -240,7 +260,11 @@ def query(
         else:
             q = find_query(name)
             bindings = bind_params(store, q, values)
-        res = run_query(store, q.text, bindings, hide=tuple(p.name for p in q.params))
+        hide = tuple(p.name for p in q.params)
+        if timeout:
+            res = run_query_with_timeout(settings.store, q.text, bindings, hide, timeout)
+        else:
+            res = run_query(store, q.text, bindings, hide=hide)
     except KGError as exc:
         raise _fail(exc) from exc
     finally:

@@ -20,14 +20,16 @@ import csv
 import difflib
 import io
 import json
+import multiprocessing
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import QueryError
+from .errors import KGError, QueryError, StoreError
 from .resources import resource_dir
 from .store import KGStore, SelectResult
 from .vocab import PREFIXES
@@ -111,7 +113,10 @@ def resolve_entity(store: KGStore, value: str) -> URIRef:
     """An entity IRI from a label, alias, ISO code or IRI; errors list the candidates."""
     if re.match(r"^[a-z][\w+.-]*:", value) and not value.lower().startswith("urn:x-"):
         if value.startswith(("http://", "https://", "urn:")):
-            return URIRef(value)
+            try:
+                return _iri(value)
+            except ValueError as exc:
+                raise QueryError(f"'{value}' is not a valid IRI ({exc})") from exc
     res = store.select(_LOOKUP, {"needle": Literal(value)})
     found: dict[str, str] = {}
     for e, label, _needle in res.rows:
@@ -142,6 +147,11 @@ def _suggest(store: KGStore, value: str) -> str:
     return f"; close matches: {', '.join(found)}" if found else ""
 
 
+def _iri(value: str) -> URIRef:
+    """An IRI parameter, checked by Oxigraph's IRI parser (ValueError when malformed)."""
+    return URIRef(ox.NamedNode(value).value)
+
+
 def bind_params(store: KGStore, query: NamedQuery, values: dict[str, str]) -> dict[str, Node]:
     """Turn ``--param name=value`` strings into RDF terms for the declared parameters."""
     declared = {p.name: p for p in query.params}
@@ -160,7 +170,7 @@ def bind_params(store: KGStore, query: NamedQuery, values: dict[str, str]) -> di
             if p.kind == "entity":
                 out[p.name] = resolve_entity(store, raw)
             elif p.kind == "iri":
-                out[p.name] = URIRef(raw)
+                out[p.name] = _iri(raw)
             elif p.kind == "integer":
                 out[p.name] = Literal(int(raw), datatype=XSD.integer)
             elif p.kind == "date":
@@ -186,10 +196,33 @@ def bind_params(store: KGStore, query: NamedQuery, values: dict[str, str]) -> di
     return out
 
 
-_UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*)*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
-    re.I,
-)
+UPDATE_OPERATIONS = frozenset("INSERT DELETE LOAD CLEAR DROP CREATE ADD MOVE COPY WITH".split())
+# the prologue before the first keyword: blanks, comments, PREFIX and BASE declarations
+_PROLOGUE = re.compile(r"\s+|\#[^\n]*|(?:PREFIX\s+[^\s:]*:\s*|BASE\s+)<[^<>\s]*>", re.I)
+
+
+def update_operation(sparql: str) -> str | None:
+    """The SPARQL Update operation ``sparql`` starts with (``DROP``, ``INSERT`` …), or None.
+
+    Only a message helper: the read path (``KGStore.query``) parses with the query grammar,
+    which has no update operations, so update text can never run there.
+    """
+    pos = 0
+    while (m := _PROLOGUE.match(sparql, pos)) and m.end() > pos:
+        pos = m.end()
+    word = re.match(r"[A-Za-z]+", sparql[pos:])
+    op = word.group(0).upper() if word else ""
+    return op if op in UPDATE_OPERATIONS else None
+
+
+def refuse_update(sparql: str) -> None:
+    """QueryError when ``sparql`` is an update: the query path only reads."""
+    op = update_operation(sparql)
+    if op:
+        raise QueryError(
+            f"SPARQL Update is not allowed in 'kg query' ({op} changes the store); "
+            "it only reads the graph"
+        )
 
 
 def run_query(
@@ -203,9 +236,7 @@ def run_query(
     ``hide`` names result columns to leave out: a named query projects its parameters
     (Oxigraph substitutes only projected variables) but they are not results.
     """
-    stripped = re.sub(r"(?m)^\s*#.*$", "", sparql)
-    if _UPDATE.match(stripped):
-        raise QueryError("SPARQL Update is not allowed in 'kg query'; it only reads the graph")
+    refuse_update(sparql)
     res = store.query(sparql, bindings)
     if isinstance(res, bool):
         return SelectResult(["result"], [(Literal(res),)])
@@ -219,6 +250,81 @@ def run_query(
     return SelectResult(
         ["subject", "predicate", "object"], sorted(res, key=lambda t: tuple(map(str, t)))
     )
+
+
+def run_query_with_timeout(
+    spec: str,
+    sparql: str,
+    bindings: dict[str, Node] | None = None,
+    hide: tuple[str, ...] = (),
+    timeout: float = 60.0,
+) -> SelectResult:
+    """:func:`run_query` in a child process on a read-only store, stopped after ``timeout`` s.
+
+    Oxigraph has no query timeout and a running query cannot be interrupted from Python,
+    so the query runs in its own process, which is killed when the time is up. The time
+    counts from when the child has opened the store (start-up is not charged to the query).
+    """
+    if spec == "memory":
+        raise QueryError(
+            "--timeout needs a store folder or server: an in-memory store cannot be shared "
+            "with the process that runs the query"
+        )
+    refuse_update(sparql)
+    ctx = multiprocessing.get_context("spawn")  # never fork a process holding a RocksDB handle
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(
+        target=_query_child, args=(spec, sparql, bindings, hide, sender), daemon=True
+    )
+    proc.start()
+    sender.close()
+    try:
+        msg = _receive(receiver, proc, None)
+        if msg[0] == "ready":
+            msg = _receive(receiver, proc, timeout)
+            if msg is None:
+                raise QueryError(
+                    f"query stopped after {timeout:g} s (--timeout); narrow it with filters or "
+                    "LIMIT, or allow more time"
+                )
+        if msg[0] == "error":
+            raise (StoreError if msg[1] == "StoreError" else QueryError)(msg[2])
+        return msg[1]
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        receiver.close()
+
+
+def _receive(conn, proc, timeout: float | None):
+    """The child's next message; None when ``timeout`` passes first."""
+    try:
+        if not conn.poll(timeout):
+            return None
+        return conn.recv()
+    except EOFError:
+        proc.join()
+        raise QueryError(
+            f"the query process ended without an answer (exit code {proc.exitcode})"
+        ) from None
+
+
+def _query_child(spec, sparql, bindings, hide, conn) -> None:  # runs in the child process
+    from .store import open_store
+
+    try:
+        store = open_store(spec, read_only=True)
+    except KGError as exc:
+        conn.send(("error", type(exc).__name__, str(exc)))
+        return
+    conn.send(("ready",))
+    try:
+        conn.send(("ok", run_query(store, sparql, bindings, hide)))
+    except KGError as exc:
+        conn.send(("error", type(exc).__name__, str(exc)))
+    finally:
+        store.close()
 
 
 def short(term: Node | None, base: str | None = None) -> str:
