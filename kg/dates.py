@@ -74,6 +74,10 @@ def _patterns(lex_id: int, months: tuple[str, ...], weekdays: tuple[str, ...]) -
         ),
         "ko_year": re.compile(rf"({year})년(?!\s*\d+월)"),
         "weekday": re.compile(rf"\b(?:on\s+|hari\s+|pada\s+)?({wd})\b", re.I),
+        # "Agustus lalu", "bulan Mei silam", "last August": that month, the latest one past
+        "month_past": re.compile(
+            rf"\b(?:(?:bulan\s+)?({mon})\s+(?:lalu|silam|kemarin)|last\s+({mon}))\b", re.I
+        ),
         "ko_weekday": re.compile(r"(월|화|수|목|금|토|일)요일"),
     }
 
@@ -133,6 +137,9 @@ def find_dates(
             continue
         add(m, _iso(int(m.group(2)), mon[m.group(1).lower()]))
     if ref is not None:
+        for m in p["month_past"].finditer(text):
+            mo = mon[(m.group(1) or m.group(2)).lower()]
+            add(m, _iso(ref.year if mo <= ref.month else ref.year - 1, mo), exact=False)
         for m in p["numeric_dm"].finditer(text):
             add(m, _iso(ref.year, int(m.group(2)), int(m.group(1))))
         for m in p["md"].finditer(text):
@@ -153,6 +160,14 @@ def find_dates(
         for word, delta in lex.relative.items():
             for m in re.finditer(rf"(?<![\w]){re.escape(word)}(?![\w])", text, re.I):
                 add(m, (ref + timedelta(days=delta)).isoformat(), exact=False)
+        for word, (unit, delta) in lex.relative_periods.items():
+            # "tahun lalu", "last year", "지난해": the year (or month) before the reference
+            for m in re.finditer(rf"(?<![\w]){re.escape(word)}(?![\w])", text, re.I):
+                if unit == "year":
+                    add(m, f"{ref.year + delta:04d}", exact=False)
+                else:
+                    y, mo = divmod(ref.year * 12 + ref.month - 1 + delta, 12)
+                    add(m, f"{y:04d}-{mo + 1:02d}", exact=False)
         for m in p["weekday"].finditer(text):
             # "Selasa (27/5/2025)", "Tuesday, May 27": the explicit date says it all
             if any(0 <= d.start - m.end() <= 3 for d in found):

@@ -213,6 +213,8 @@ class Lexicon:
     portfolio_words: frozenset[str]  # "Maritime Affairs and Investment": a minister's remit
     capitals: dict[str, str]  # region key -> country ISO ("Seoul and Jakarta sign …")
     demonyms: dict[str, str]  # adjective -> country ISO
+    # "tahun lalu", "last month", "지난해": word -> ("year" | "month", offset)
+    relative_periods: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def _affixed(name: str, etype: str, affixes: list[tuple[str, str, str]]) -> set[str]:
@@ -424,9 +426,12 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
     weekdays: dict[str, int] = {}
     relative: dict[str, int] = {}
     timezones: dict[str, str] = {}
+    periods: dict[str, tuple[str, int]] = {}
     for r in _rows(ldir / "dates.csv", ("kind", "lang", "word", "value")):
         target = {"month": months, "weekday": weekdays, "relative": relative}.get(r["kind"])
-        if target is not None:
+        if r["kind"] in ("relative_year", "relative_month"):
+            periods[r["word"].lower()] = (r["kind"].split("_")[1], int(r["value"]))
+        elif target is not None:
             target[r["word"].lower()] = int(r["value"])
         elif r["kind"] == "timezone":
             timezones[r["word"]] = r["value"]
@@ -469,4 +474,5 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
         portfolio_words=portfolio,
         capitals=capitals,
         demonyms=demonyms,
+        relative_periods=periods,
     )

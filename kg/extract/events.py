@@ -49,14 +49,18 @@ def _events(
         s = info.sent
         if s.related:
             continue
+        # "Sebelum bertemu Menlu Cho, …", "the meeting held before the signing": another
+        # event named as a time reference; its trigger and its people are not this event's
+        aside = _asides(s.text, lex)
+        own_text = _blank(s.text, aside)
         hits = []
         for etype, _lang, rx, conf in lex.event_triggers:
-            m = rx.search(s.text)
+            m = rx.search(own_text)
             if m:
                 hits.append((etype, m.start(), conf, m.group(0).lower()))
         if not hits:
             continue
-        agr_type = agreement_type(s.text)
+        agr_type = agreement_type(own_text)
         types = {h[0] for h in hits}
         if "Signing" in types:
             etype = "Signing"
@@ -72,6 +76,17 @@ def _events(
         word = next((h[3] for h in hits if h[0] == etype and h[3] in _GATHERINGS), word)
         keyed = [(m, _key(m, key_of)) for m in info.mentions]
         keyed = [(m, k) for m, k in keyed if k in ents]
+        quoted = _quoted(s.text)
+        outside = [
+            (m, k)
+            for m, k in keyed
+            if not _inside(m.start - s.start, aside)
+            and not (ents[k].type == "Person" and _inside(m.start - s.start, quoted))
+        ]
+        if any(ents[k].type == "Person" for _m, k in outside) or not quoted:
+            keyed = outside  # people quoted in someone's speech were not there
+        else:
+            keyed = [(m, k) for m, k in keyed if not _inside(m.start - s.start, aside)]
         # location: a place right after a locative preposition
         location = None
         for m, k in keyed:
@@ -133,6 +148,12 @@ def _events(
         if not participants:
             participants = [k for k in actors if ents[k].type != "Country" or etype == "Signing"]
             participants = list(dict.fromkeys(participants))
+        if etype in ("Meeting", "Visit") and not persons and not stand_ins and pair:
+            if _BOTH.search(s.text):
+                # "kedua gubernur bertemu …": the heads of the article's two regions
+                holders = [p.person for p in ex.posts if p.organization in pair]
+                persons = list(dict.fromkeys(holders))
+                participants = list(persons)
         if etype in ("Meeting", "Visit") and not persons and not stand_ins:
             continue  # a meeting/visit needs a named person (or an unnamed official's body)
         if etype == "Opening" and not any(
@@ -165,6 +186,12 @@ def _events(
                 and any(p.sent.start == prev.evidence[-1].start for p in near)
             ):
                 date_v = prev.date
+        if date_v is None and events and _ANAPHOR.search(s.text):
+            # "Pada kesempatan kunjungan tersebut …", "The signing ceremony was held in
+            # Bali": the event told just before, its date and (if none here) its place
+            prev = events[-1]
+            date_v = prev.date
+            location = location or prev.location
         ev = Event(
             etype,
             date_v,
@@ -203,6 +230,12 @@ def _events(
                 ev.agreement = Agreement(
                     agr_type or "Agreement", parties, [], signatories=list(persons)
                 )
+                dated = [e for e in events if e.type == "Signing" and e.date and e.agreement]
+                if ev.date is None and len(parties) == 2 and dated and not _EARLIER.search(s.text):
+                    # several agreements signed at one ceremony: "Hyundai Motor signed two
+                    # MOUs …" after "South Korea and Indonesia on Monday signed 10 MOUs"
+                    ev.date = dated[-1].date
+                    ev.location = ev.location or dated[-1].location
             elif not persons:
                 continue  # a signing with neither signatories nor two parties says too little
             elif "Meeting" in types:
@@ -250,6 +283,56 @@ def _events(
                     ex.relations.append(
                         Relation("located_in", p, ev.location, ev.date, list(ev.evidence))
                     )
+
+
+# a sentence that points back at the event just told
+_ANAPHOR = re.compile(
+    r"(?i)\b(?:the|this|that)[ \u00a0]+(?:signing[ \u00a0]+)?(?:ceremony|event|occasion|visit|"
+    r"meeting|signing)\b|\b(?:acara|kegiatan|kunjungan|pertemuan|penandatanganan|upacara|"
+    r"kesempatan|momen)(?:[ \u00a0]+\w+){0,4}?[ \u00a0]+(?:tersebut|itu)\b|"
+    r"\b(?:kesempatan|hari|acara)[ \u00a0]+yang[ \u00a0]+sama\b|\bon the same (?:day|occasion)\b|"
+    r"이날|이 자리|같은 날"
+)
+# "had signed earlier", "yang telah ditandatangani sebelumnya": a signing of the past
+_EARLIER = re.compile(
+    r"(?i)\b(?:sebelumnya|terdahulu|pernah|previously|earlier|had signed|had been signed|"
+    r"in the past|so far|to date|currently|saat ini|kini|hingga kini)\b|앞서|지난해|이전에|현재|"
+    r"지금까지"
+)
+_ASIDE_CUE = re.compile(
+    r"(?i)\b(?:sebelum|setelah|sesudah|usai|seusai|selepas|before|after|prior to|following)"
+    r"[ \u00a0]+(?:the[ \u00a0]+|a[ \u00a0]+)?"
+)
+
+
+def _asides(text: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Spans of 'before/after <event>' clauses: up to the next comma, or to the end."""
+    out = []
+    for m in _ASIDE_CUE.finditer(text):
+        if not any(rx.match(text, m.end()) for _t, _l, rx, _c in lex.event_triggers):
+            continue
+        stop = re.search(r"[,;]", text[m.end() :])
+        end = m.end() + stop.start() if stop else len(text)
+        out.append((m.start(), end))
+    return out
+
+
+def _quoted(text: str) -> list[tuple[int, int]]:
+    """Spans inside quotation marks (an unclosed quote runs to the end)."""
+    out = []
+    for m in re.finditer(r"[\"“]([^\"“”]*)(?:[\"”]|$)", text):
+        out.append(m.span(1))
+    return out
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    for a, b in spans:
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
 
 
 _BOTH = re.compile(
@@ -453,7 +536,10 @@ def _merge_events(
             if o.type == "Meeting" and _gathering(o) and _gathering(o) == _gathering(ev):
                 overlap = {"same gathering"}  # "... also spoke at the symposium"
             if not overlap and o.agreement is None and ev.agreement is None:
-                overlap = set(o.participants) & set(ev.participants)
+                # bodies standing in for unnamed people (a person alone decided above)
+                overlap = {
+                    p for p in set(o.participants) & set(ev.participants) if p not in persons
+                }
             if (
                 o.agreement is not None
                 and ev.agreement is not None
