@@ -55,6 +55,7 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
     _link_glosses(mentions, text)
     # a person named once with a title is the same person wherever the name recurs
     known = {m.text for m in mentions if m.type == "Person" and len(m.text.split()) >= 2}
+    known |= _nicknames(mentions, text, lex)
     # "Widodo", "Khofifah": a first or last name alone, when only one known person has it
     short: dict[str, set[str]] = {}
     surnames: dict[str, set[str]] = {}
@@ -143,6 +144,29 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
 
 
 _BODY_TYPES = ("Ministry", "GovernmentOrganization", "Organization", "Company")
+_NICK = re.compile(
+    r"[ \u00a0]*\((?:akrab disapa |biasa disapa |dikenal sebagai |known as |)"
+    r"([A-Z][a-z][\w'’-]*(?:[ \u00a0][A-Z][a-z][\w'’-]*)?)\)"
+)
+
+
+def _nicknames(mentions: list[Mention], text: str, lex: Lexicon) -> set[str]:
+    """'Bambang Soesatyo (Bamsoet)', 'Joko Widodo (Jokowi)': a name in parentheses right
+    after a person's name is what the article calls them from then on."""
+    out = set()
+    for m in mentions:
+        if m.type != "Person":
+            continue
+        nm = _NICK.match(text, m.end)
+        if nm is None:
+            continue
+        nick = nm.group(1)
+        if _is_stop(lex, nick) or lex.surface_index.get(nick) or nick in lex.roles:
+            continue
+        if nick not in m.aliases:
+            m.aliases.append(nick)
+        out.add(nick)
+    return out
 
 
 def _link_glosses(mentions: list[Mention], text: str) -> None:

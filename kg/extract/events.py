@@ -59,6 +59,14 @@ def _events(
             if m:
                 hits.append((etype, m.start(), conf, m.group(0).lower()))
         if not hits:
+            if events and events[-1].location is None and _ANAPHOR.match(s.text):
+                # "The ceremony was held in Jakarta": where the event just told took place
+                for m in info.mentions:
+                    k = _key(m, key_of)
+                    if k in ents and ents[k].type in _PLACE_TYPES:
+                        if _VENUE.search(s.text[: m.start - s.start]):
+                            events[-1].location = k
+                        break
             continue
         agr_type = agreement_type(own_text)
         types = {h[0] for h in hits}

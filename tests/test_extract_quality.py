@@ -1,0 +1,132 @@
+"""Failure classes found on real text (issue 4), each on the project's own articles:
+asides that name another event, quoted people, several signings at one ceremony,
+anaphoric event references, relative years and months, nicknames in parentheses."""
+
+from pathlib import Path
+
+import pytest
+
+from kg.extract import extract
+from kg.model import Article
+from kg.read import read_file
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _doc(name: str) -> dict:
+    art = next(iter(read_file(ROOT / "tests/articles" / name)))
+    return extract(art).to_json()
+
+
+def _text(text: str, published: str | None = "2023-03-04", lang: str = "id") -> dict:
+    return extract(Article(text=text, source="test", published=published, lang=lang)).to_json()
+
+
+@pytest.fixture(scope="module")
+def seoul_2022() -> dict:
+    return _doc("jokowi-seoul-2022.txt")
+
+
+def _events(doc: dict, etype: str) -> list[dict]:
+    return [e for e in doc["events"] if e["type"] == etype]
+
+
+def test_nickname_in_parentheses_is_an_alias(seoul_2022: dict) -> None:
+    persons = {e["name"]: e for e in seoul_2022["entities"] if e["type"] == "Person"}
+    assert "Jokowi" not in persons  # one person, not two
+    assert "Jokowi" in persons["Joko Widodo"]["aliases"]
+    # "kata Jokowi saat bertemu Kim Jin-pyo": the nickname takes part in events
+    assert any(
+        set(e["participants"]) == {"Joko Widodo", "Kim Jin-pyo"}
+        for e in _events(seoul_2022, "Meeting")
+    )
+
+
+def test_a_before_clause_names_another_meeting(seoul_2022: dict) -> None:
+    """'Sebelum bertemu Presiden Yoon, Jokowi menemui … Kim Jin-pyo': two meetings."""
+    meetings = [set(e["participants"]) for e in _events(seoul_2022, "Meeting")]
+    assert {"Joko Widodo", "Yoon Suk-yeol"} in meetings
+    assert {"Joko Widodo", "Kim Jin-pyo"} in meetings
+    assert len(meetings) == 2
+
+
+def test_people_quoted_in_speech_were_not_there(seoul_2022: dict) -> None:
+    for e in seoul_2022["events"]:
+        assert "Puan Maharani" not in e["participants"], e
+
+
+def test_signings_at_one_ceremony_share_its_date(seoul_2022: dict) -> None:
+    signings = _events(seoul_2022, "Signing")
+    hyundai = [e for e in signings if "Hyundai Motor Company" in e["agreement"]["parties"]]
+    assert len(hyundai) == 1 and hyundai[0]["date"] == "2022-07-28"
+    assert hyundai[0]["agreement"]["type"] == "MoU"
+    ministries = [e for e in signings if "Kementerian Investasi" in e["agreement"]["parties"]]
+    assert ministries and ministries[0]["date"] == "2022-07-28"
+
+
+def test_an_earlier_signing_does_not_take_the_ceremony_date() -> None:
+    doc = _text(
+        "Kerja sama Jawa Barat\n\nGubernur Jawa Barat Ridwan Kamil dan Gubernur "
+        "Gyeongsangbuk-do Lee Cheol-woo menandatangani MoU di Bandung, Senin (6/3/2023). "
+        "Jawa Barat dan Gyeongsangbuk-do sebelumnya telah menandatangani LoI kerja sama "
+        "pariwisata."
+    )
+    loi = [e for e in _events(doc, "Signing") if e["agreement"]["type"] == "LoI"]
+    assert loi and loi[0]["date"] is None
+
+
+def test_an_anaphoric_reference_takes_the_date_and_place_of_the_event_before() -> None:
+    doc = _text(
+        "Kunjungan\n\nGubernur Gyeongsangnam-do Park Wan-su berkunjung ke Semarang, Jawa "
+        "Tengah, pada Mei 2022 untuk mempererat hubungan kedua provinsi. Pada kesempatan "
+        "kunjungan tersebut telah ditandatangani Letter of Intent (LoI) antara Jawa Tengah "
+        "dan Gyeongsangnam-do."
+    )
+    (signing,) = _events(doc, "Signing")
+    assert signing["date"] == "2022-05"
+    assert signing["location"] == "Semarang"
+    assert set(signing["agreement"]["parties"]) == {"Jawa Tengah", "Gyeongsangnam-do"}
+
+
+def test_the_ceremony_was_held_refers_back_in_english() -> None:
+    doc = _text(
+        "Deals\n\nSEOUL -- South Korea and Indonesia on Tuesday signed five memorandums of "
+        "understanding on energy and batteries, officials said. The ceremony was held in "
+        "Jakarta and was attended by LG Energy Solution CEO Kwon Young-soo.",
+        published="2023-05-02",
+        lang="en",
+    )
+    (signing,) = _events(doc, "Signing")
+    assert signing["date"] == "2023-05-02"
+    assert signing["location"] == "Jakarta"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("pada tahun lalu", "2022"),
+        ("last year", "2022"),
+        ("pada Agustus lalu", "2022-08"),
+        ("bulan lalu", "2023-02"),
+        ("지난해", "2022"),
+    ],
+)
+def test_relative_years_and_months(phrase: str, expected: str) -> None:
+    from datetime import date
+
+    from kg.dates import find_dates
+    from kg.lexicon import load_lexicon
+
+    found = find_dates(f"Mereka bertemu {phrase} di Bali.", load_lexicon(), date(2023, 3, 4))
+    assert [d.value for d in found] == [expected]
+    assert not found[0].exact
+
+
+def test_meeting_last_year_gets_the_year() -> None:
+    doc = _text(
+        "Duta Besar\n\nDuta Besar Korea Selatan untuk Indonesia Lee Sang-deok mengatakan "
+        'hubungan kedua negara terus membaik. "Tahun lalu kami sudah memulai pertemuan '
+        'dengan Presiden Joko Widodo di Bali," kata Lee Sang-deok.'
+    )
+    meetings = _events(doc, "Meeting")
+    assert meetings and meetings[0]["date"] == "2022"
