@@ -299,9 +299,10 @@ def _print_table(res) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]),
+    type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "gexf"]),
     default="turtle",
     show_default=True,
+    help="RDF formats, or graphml/gexf: the network of 'kg view' (for Gephi).",
 )
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
@@ -317,7 +318,13 @@ def export(settings: Settings, fmt: str, output: Path | None) -> None:
 
     store = _open(settings, read_only=True)
     try:
-        if output:
+        if fmt in ("graphml", "gexf"):
+            from .project import project, write_network
+
+            write_network(project(store), output or sys.stdout.buffer, fmt)
+            if output:
+                click.echo(f"wrote {output} ({fmt})", err=True)
+        elif output:
             with output.open("wb") as fh:
                 store.dump(fh, fmt, PREFIXES)
             click.echo(f"wrote {output} ({fmt})", err=True)
@@ -372,3 +379,114 @@ def validate(settings: Settings, shapes: Path | None) -> None:
     click.echo(report)
     if not conforms:
         sys.exit(1)
+
+
+# --------------------------------------------------------------------------- view
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("graph.html"),
+    show_default=True,
+    help="HTML file to write.",
+)
+@click.option("--focus", metavar="ENTITY", help="Only ENTITY and its neighbours (see --hops).")
+@click.option(
+    "--hops", type=int, help="Links from --focus (default 1) or the longest --path (default 3)."
+)
+@click.option("--path", nargs=2, metavar="A B", help="The paths between two entities.")
+@click.option("--query", "query_name", metavar="NAME|FILE.rq", help="The entities a query returns.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="For --query.")
+@click.option("--type", "types", multiple=True, help="Only these entity types (repeatable).")
+@click.option(
+    "--country", "countries", multiple=True, help="Only entities of ID, KR … (repeatable)."
+)
+@click.option(
+    "--since", metavar="DATE", help="Only statements from articles on/after YYYY[-MM[-DD]]."
+)
+@click.option("--until", metavar="DATE", help="Only statements from articles up to YYYY[-MM[-DD]].")
+@click.option(
+    "--sector", "sectors", multiple=True, help="Only agreements in this sector (repeatable)."
+)
+@click.option("--min-confidence", type=float, default=0.0, show_default=True)
+@click.option(
+    "--events",
+    type=click.Choice(["edges", "nodes"]),
+    default="edges",
+    show_default=True,
+    help="Events and agreements as links between participants, or as nodes.",
+)
+@click.option("--max-nodes", type=int, default=5000, show_default=True, help="Cap (top by degree).")
+@click.option(
+    "--layout-threshold",
+    type=int,
+    default=150,
+    show_default=True,
+    help="Above this many nodes the layout is precomputed and physics is off.",
+)
+@click.option("--title", default="Indonesia–Korea relations", show_default=True)
+@click.pass_obj
+def view(
+    settings: Settings,
+    output: Path,
+    focus: str | None,
+    hops: int | None,
+    path: tuple[str, str] | None,
+    query_name: str | None,
+    params: tuple[str, ...],
+    types: tuple[str, ...],
+    countries: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    sectors: tuple[str, ...],
+    min_confidence: float,
+    events: str,
+    max_nodes: int,
+    layout_threshold: int,
+    title: str,
+) -> None:
+    """Write the graph as one interactive, self-contained HTML file (works offline)."""
+    from .project import ProjectionOptions
+    from .view import ViewOptions, ViewSpec, view_graph, write_view
+
+    pairs = []
+    for p in params:
+        if "=" not in p:
+            raise click.UsageError(f"--param expects NAME=VALUE, got '{p}'")
+        k, v = p.split("=", 1)
+        pairs.append((k.strip(), v))
+    store = _open(settings, read_only=True)
+    try:
+        spec = ViewSpec(
+            projection=ProjectionOptions(
+                events=events,
+                types=types,
+                countries=countries,
+                since=since,
+                until=until,
+                sectors=sectors,
+                min_confidence=min_confidence,
+            ),
+            focus=focus,
+            hops=hops,
+            path=path or None,
+            query=query_name,
+            params=tuple(pairs),
+            max_nodes=max_nodes,
+        )
+        graph, message = view_graph(store, spec)
+        res = write_view(
+            graph,
+            output,
+            ViewOptions(title=title, layout_threshold=layout_threshold, message=message),
+        )
+    except KGError as exc:
+        raise _fail(exc) from exc
+    finally:
+        store.close()
+    if message:
+        click.echo(message, err=True)
+    click.echo(f"wrote {res.path}: {res.nodes} entities, {res.edges} links")

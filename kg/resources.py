@@ -17,6 +17,7 @@ _LAYOUT = {
     "gazetteer": _ROOT / "data" / "gazetteer",
     "lexicon": _ROOT / "data" / "lexicon",
     "queries": _ROOT / "queries",
+    "views": _ROOT / "views",
 }
 
 
