@@ -54,6 +54,16 @@ def main(ctx: click.Context, store: str, base: str | None) -> None:
     ctx.obj = Settings(store=store, base=base)
 
 
+_overrides_option = click.option(
+    "--overrides",
+    "overrides_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="KG_OVERRIDES",
+    help="Overrides file (aliases to add, merges to refuse); default: kg-overrides.toml "
+    "beside the store folder, if present. Kept in the store for later runs. Env: KG_OVERRIDES.",
+)
+
+
 def _open(settings: Settings, read_only: bool):
     from .store import open_store
 
@@ -70,11 +80,19 @@ def _open(settings: Settings, read_only: bool):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--fail-fast", is_flag=True, help="Stop at the first file that fails.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, only the summary.")
+@_overrides_option
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...], fail_fast: bool, quiet: bool) -> None:
+def ingest(
+    settings: Settings,
+    paths: tuple[Path, ...],
+    fail_fast: bool,
+    quiet: bool,
+    overrides_file: Path | None,
+) -> None:
     """Extract the articles in PATHS (.txt, .html, .jsonl files or folders) into the store.
 
     Re-ingesting an article replaces its graph, so running twice gives the same graph.
+    Afterwards the consolidated graph (merges, cross-article events) is recomputed.
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -103,9 +121,12 @@ def ingest(settings: Settings, paths: tuple[Path, ...], fail_fast: bool, quiet: 
         progress.update(task, description=Path(source.split(":")[0]).name)
 
     try:
+        overrides = _load_overrides(settings, overrides_file)
         with progress:
             task = progress.add_task("", total=len(files) or None)
-            summary = run_ingest(paths, store, settings.base, report, fail_fast=fail_fast)
+            summary = run_ingest(
+                paths, store, settings.base, report, fail_fast=fail_fast, overrides=overrides
+            )
     except KGError as exc:
         raise _fail(exc) from exc
     finally:
@@ -115,8 +136,50 @@ def ingest(settings: Settings, paths: tuple[Path, ...], fail_fast: bool, quiet: 
         f"{summary.events} events ({summary.agreements} agreements), "
         f"{summary.failed} failed → {settings.store}"
     )
+    if summary.consolidation is not None:
+        _echo_consolidation(summary.consolidation)
     if summary.failed:
         sys.exit(1)
+
+
+@main.command()
+@_overrides_option
+@click.pass_obj
+def consolidate(settings: Settings, overrides_file: Path | None) -> None:
+    """Recompute the consolidated graph: entity merges, cross-article events, tenures.
+
+    'kg ingest' does this after every run; run it after editing the overrides file.
+    """
+    from .consolidate import consolidate as run_consolidate
+
+    store = _open(settings, read_only=False)
+    try:
+        overrides = _load_overrides(settings, overrides_file)
+        summary = run_consolidate(store, settings.base, overrides)
+    except KGError as exc:
+        raise _fail(exc) from exc
+    finally:
+        store.close()
+    _echo_consolidation(summary)
+
+
+def _load_overrides(settings: Settings, explicit: Path | None):
+    """The overrides file to apply (--overrides, else kg-overrides.toml beside the store)."""
+    from .consolidate import find_overrides_file, load_overrides
+
+    path = find_overrides_file(settings.store, explicit)
+    return load_overrides(path) if path is not None else None
+
+
+def _echo_consolidation(summary) -> None:
+    click.echo(
+        f"consolidated: {summary.merges} merges ({summary.merged_entities} entities), "
+        f"{summary.events} events ({summary.multi_source_events} reported by several "
+        f"articles), {summary.agreements} agreements, {summary.lifecycle_links} lifecycle "
+        f"links, {summary.tenures} tenures"
+    )
+    for line in summary.rejected:
+        click.echo(f"note: {line}", err=True)
 
 
 # --------------------------------------------------------------------------- extract / eval

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import DEFAULT_BASE, build_graph
+from .consolidate import ConsolidationSummary, Overrides, consolidate
 from .errors import InputError, KGError
 from .extract import extract
 from .lexicon import load_lexicon
@@ -24,6 +25,7 @@ class IngestSummary:
     agreements: int = 0
     failures: list[InputError] = field(default_factory=list)
     seen_entities: set[str] = field(default_factory=set)
+    consolidation: ConsolidationSummary | None = None
 
     @property
     def failed(self) -> int:
@@ -36,11 +38,13 @@ def ingest(
     base: str = DEFAULT_BASE,
     on_article: Callable[[str, InputError | None], None] | None = None,
     fail_fast: bool = False,
+    overrides: Overrides | None = None,
 ) -> IngestSummary:
     """Extract every article under ``paths`` and replace its named graph in ``store``.
 
     A bad file is recorded in ``failures`` and the batch goes on (unless ``fail_fast``);
-    articles already stored are never touched by another article's failure.
+    articles already stored are never touched by another article's failure. Afterwards the
+    consolidated graph is recomputed (with ``overrides`` if given, else the stored ones).
     """
     lex = load_lexicon()
     summary = IngestSummary()
@@ -71,5 +75,7 @@ def ingest(
         if on_article:
             on_article(item.source, None)
     summary.entities = len(summary.seen_entities)
+    # cross-article merges, events and tenures, recomputed from every article graph
+    summary.consolidation = consolidate(store, base, overrides)
     store.flush()
     return summary

@@ -8,12 +8,16 @@ their normalised name and on parenthetical acronyms.
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from .lexicon import Lexicon
 from .model import Article, Entity
+from .resources import resource_dir
 
 if TYPE_CHECKING:
     from .extract.mentions import Mention
@@ -34,9 +38,10 @@ _LEGAL_FORM = re.compile(r"(?i)persero|tbk\.?|ltd\.?|inc\.?|co\.?,? ?ltd\.?|plc|
 
 
 def slugify(text: str) -> str:
-    """Lowercase ASCII-ish slug; Hangul kept (IRIs may hold Unicode)."""
+    """Lowercase ASCII-ish slug; Hangul kept as syllables (IRIs may hold Unicode)."""
     norm = unicodedata.normalize("NFKD", text)
-    norm = "".join(c for c in norm if not unicodedata.combining(c))
+    # NFC again: NFKD splits Hangul syllables into jamo, which IRIs should not carry
+    norm = unicodedata.normalize("NFC", "".join(c for c in norm if not unicodedata.combining(c)))
     norm = re.sub(r"[^\w]+", "-", norm.lower()).strip("-")
     return norm or "x"
 
@@ -179,3 +184,140 @@ def resolve_mentions(
                 e.name = max(full or pool, key=len) if e.name not in forms else e.name
         e.aliases = list(dict.fromkeys(a for a in e.aliases if a and a != e.name))
     return entities, key_of
+
+
+# --------------------------------------------------------------------------------------
+# Across articles: name comparisons used by kg.consolidate
+# --------------------------------------------------------------------------------------
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# spelling variants of Korean romanisation systems (McCune–Reischauer, Revised, ad hoc):
+# Byung/Byeong, Soo/Su, Jung/Jeong/Chung, Suh/Seo, Shin/Sin, Lee/Yi
+_PHONETIC = [
+    (re.compile(r"eo"), "u"),
+    (re.compile(r"oo"), "u"),
+    (re.compile(r"ee"), "i"),
+    (re.compile(r"ou"), "u"),
+    (re.compile(r"wu"), "u"),
+    (re.compile(r"sh"), "s"),
+    (re.compile(r"ch|j"), "c"),
+    (re.compile(r"g"), "k"),
+    (re.compile(r"d"), "t"),
+    (re.compile(r"b"), "p"),
+    (re.compile(r"r"), "l"),
+    (re.compile(r"(?<=[aeiou])h\b"), ""),
+]
+
+
+def has_hangul(text: str) -> bool:
+    return bool(_HANGUL.search(text))
+
+
+def phonetic_key(name: str) -> str:
+    """A key under which romanisation variants of one name coincide ("Byung-soo" = "Byeongsu")."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[\-‐–.]", "", text)
+    for pattern, repl in _PHONETIC:
+        text = pattern.sub(repl, text)
+    return re.sub(r"[^a-z]", "", text)
+
+
+@lru_cache(maxsize=1)
+def korean_surnames() -> dict[str, tuple[str, ...]]:
+    """Hangul surname → its usual Latin spellings, from data/lexicon/korean_surnames.csv."""
+    out: dict[str, list[str]] = {}
+    path = resource_dir("lexicon") / "korean_surnames.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            hangul, latin = (row.get("hangul") or "").strip(), (row.get("romanized") or "").strip()
+            if hangul and latin:
+                out.setdefault(hangul, []).append(latin)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _surname_hangul() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for hangul, spellings in korean_surnames().items():
+        for s in spellings:
+            out.setdefault(s.casefold(), set()).add(hangul)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def romanise(hangul: str) -> str:
+    """Revised Romanisation of a Hangul string (korean-romanizer applies sound changes)."""
+    from korean_romanizer.romanizer import Romanizer
+
+    return Romanizer(hangul).romanize()
+
+
+@dataclass(frozen=True)
+class KoreanName:
+    """A Korean personal name split into surname (as Hangul candidates) and given name key."""
+
+    surnames: frozenset[str]
+    given: str  # phonetic key of the given name
+
+
+def korean_name(name: str) -> KoreanName | None:
+    """Surname and given name of a Korean person's name in Hangul or Latin letters."""
+    name = name.strip()
+    if has_hangul(name):
+        compact = name.replace(" ", "")
+        if 2 <= len(compact) <= 4 and compact[0] in korean_surnames():
+            return KoreanName(frozenset({compact[0]}), phonetic_key(romanise(compact[1:])))
+        return None
+    tokens = [t for t in re.split(r"\s+", name) if t]
+    if len(tokens) < 2:
+        return None
+    hangul = _surname_hangul().get(tokens[0].casefold())
+    if not hangul:
+        return None
+    return KoreanName(hangul, phonetic_key("".join(tokens[1:])))
+
+
+def transliteration_key(name: str) -> str:
+    """Phonetic key of a foreign name, from Hangul transcription or from Latin letters.
+
+    Hangul writes consonant clusters with an inserted vowel ㅡ (프라모노 = peu-ra-mo-no for
+    Pramono); that vowel is dropped before a consonant so both spellings meet.
+    """
+    if has_hangul(name):
+        latin = re.sub(r"eu(?=[^aeiou\s]|$)", "", romanise(name))
+        return phonetic_key(latin)
+    return phonetic_key(name)
+
+
+def is_acronym(short: str, long: str, stopwords: frozenset[str] = frozenset()) -> bool:
+    """Whether ``short`` abbreviates ``long``: initials (BKPM) or syllables (Kemlu).
+
+    ``short`` must be spelled by prefixes of the words of ``long`` in order, starting with
+    the first. Initialisms use every word (stopwords aside); syllabic acronyms may leave
+    out words but take at least two.
+    """
+    s = re.sub(r"[^a-z]", "", short.casefold())
+    words = [w for w in re.findall(r"[a-z]+", long.casefold()) if w not in stopwords]
+    if not 2 <= len(s) <= 10 or len(words) < 2:
+        return False
+    if len(s) == len(words) and all(w[0] == c for w, c in zip(words, s, strict=True)):
+        return True
+    if short.isupper() and len(s) <= len(words):
+        return False  # an initialism that skips words is too loose
+
+    @cache
+    def match(i: int, j: int, used: int) -> bool:
+        if i == len(s):
+            return used >= 2
+        for k in range(j, len(words)):
+            if k > j and i == 0:
+                break  # the first word always starts the acronym
+            w = words[k]
+            n = 0
+            while n < len(w) and i + n < len(s) and w[n] == s[i + n]:
+                n += 1
+                if match(i + n, k + 1, used + 1):
+                    return True
+        return False
+
+    return match(0, 0, 0)

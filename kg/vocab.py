@@ -57,6 +57,22 @@ class IDKR(DefinedNamespace):
     cameoCode: URIRef
     sourceFile: URIRef
 
+    # consolidation across articles (graph/consolidated) and overrides (graph/overrides)
+    ConsolidatedEvent: URIRef  # one real-world event; article event statements are mentions
+    ConsolidatedAgreement: URIRef  # one agreement as reported by several articles
+    Tenure: URIRef  # a person in a post, first and last observed (⊑ org:Membership)
+    AliasOverride: URIRef  # user correction: these names are aliases of that entity
+    MergeRefusal: URIRef  # user correction: these entities are never merged
+    target: URIRef
+    aliasName: URIRef
+    mention: URIRef
+    articleCount: URIRef
+    sourceCount: URIRef
+    follows: URIRef
+    renews: URIRef
+    firstObserved: URIRef
+    lastObserved: URIRef
+
 
 CONCEPT = Namespace("https://w3id.org/idkr/concept/")
 SCHEMA = Namespace("https://schema.org/")

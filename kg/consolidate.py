@@ -1,0 +1,1066 @@
+"""Consolidation: what several articles say about the same things, as one derived graph.
+
+Each article is its own named graph, written without looking at the others. This stage
+reads every article graph through the store's SPARQL interface and rewrites one derived
+graph, ``<{base}graph/consolidated>``, holding:
+
+* **entity merges** — ``owl:sameAs`` between entity IRIs that name the same person or
+  organisation across articles ("Aher" = Ahmad Heryawan, 김태흠 = Kim Tae-heum, BKPM =
+  Badan Koordinasi Penanaman Modal, spelling slips), each merge also stated as an
+  ``rdf:Statement`` carrying the rule that made it (``idkr:rule``) and a confidence;
+* **cross-article events** (GDELT's Event + Mentions model) — one
+  ``idkr:ConsolidatedEvent`` per real-world event with every article's event statement as
+  an ``idkr:mention``, keyed on event type, a date window and shared participants;
+* **consolidated agreements** and their **lifecycle** — the agreement signed at such an
+  event, linked to the earlier agreement between the same parties that it follows (an LoI,
+  then an MoU, then a renewal: ``idkr:follows`` / ``idkr:renews``);
+* **dated posts** — one ``idkr:Tenure`` per person and post, with the first and last dates
+  an article observed it.
+
+Everything is recomputed from all article graphs in a fixed order, so ingesting articles in
+any order gives the same graph. A user-maintained overrides file (aliases to add, merges to
+refuse; see :func:`load_overrides`) is kept in its own graph, ``<{base}graph/overrides>``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import OWL, XSD
+
+import kg
+
+from .build import DEFAULT_BASE, date_terms
+from .errors import DataError
+from .resolve import (
+    has_hangul,
+    is_acronym,
+    korean_name,
+    name_key,
+    transliteration_key,
+)
+from .resources import resource_dir
+from .store import KGStore
+from .vocab import CONCEPT, IDKR, ORG, PROV, SCHEMA, bind_prefixes
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONSOLIDATED_GRAPH = "graph/consolidated"
+OVERRIDES_GRAPH = "graph/overrides"
+OVERRIDES_FILE = "kg-overrides.toml"
+
+#: Events reported with dates this many days apart can still be the same event (an
+#: article published the next day may date it by its own publication).
+DATE_WINDOW_DAYS = 2
+
+# Confidence of each merge rule: how often the rule is right, as far as we have seen.
+RULES: dict[str, float] = {
+    "override-alias": 1.0,
+    "same-wikidata": 0.95,
+    "known-alias": 0.9,
+    "same-name": 0.9,
+    "alias-of": 0.85,
+    "romanisation": 0.85,
+    "transliteration": 0.75,
+    "acronym": 0.75,
+    "name-part": 0.7,
+    "spelling": 0.6,
+}
+ORG_TYPES = frozenset({"Ministry", "GovernmentOrganization", "Organization", "Company"})
+# Order of agreement kinds in a lifecycle: intent, then understanding, then the agreement.
+STAGE = {"LoI": 1, "JointDeclaration": 1, "MoU": 2, "Agreement": 3, "SisterCity": 3}
+_STOP = frozenset(
+    "of the and for in on at to dan di ke untuk dari atas serta republik republic".split()
+)
+
+_P = """PREFIX idkr: <https://w3id.org/idkr/ontology#>
+PREFIX schema: <https://schema.org/>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+"""
+# Article graphs are those that say which article they were derived from.
+_IN_ARTICLE = "GRAPH ?g { ?g prov:wasDerivedFrom ?art ."
+
+
+# --------------------------------------------------------------------------- overrides
+
+
+@dataclass(frozen=True)
+class AliasOverride:
+    target: str  # label, alias or IRI of the entity
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """User corrections: names to treat as aliases of an entity, merges never to make."""
+
+    aliases: tuple[AliasOverride, ...] = ()
+    refusals: tuple[tuple[str, ...], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.aliases or self.refusals)
+
+
+def load_overrides(path: Path) -> Overrides:
+    """Read a ``kg-overrides.toml`` file::
+
+    [[alias]]
+    entity = "Ahmad Heryawan"        # a label, alias or IRI
+    names = ["Aher", "Kang Aher"]
+
+    [[refuse]]
+    entities = ["Kim Tae-hoon", "Kim Tae-heum"]   # never the same entity
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the overrides file ({exc.strerror})") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: not valid TOML ({exc})") from exc
+    unknown = sorted(set(data) - {"alias", "refuse"})
+    if unknown:
+        raise DataError(
+            f"{path}: unknown section(s) {', '.join(unknown)}; allowed: [[alias]], [[refuse]]"
+        )
+
+    def strings(value: object, where: str) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise DataError(f"{path}: {where} must be a string or a list of non-empty strings")
+        return tuple(v.strip() for v in value)
+
+    aliases = []
+    for n, item in enumerate(data.get("alias", []), start=1):
+        if not isinstance(item, dict) or "entity" not in item or "names" not in item:
+            raise DataError(f"{path}: [[alias]] number {n} needs 'entity' and 'names'")
+        (target,) = strings(item["entity"], f"[[alias]] {n} 'entity'")[:1]
+        aliases.append(AliasOverride(target, strings(item["names"], f"[[alias]] {n} 'names'")))
+    refusals = []
+    for n, item in enumerate(data.get("refuse", []), start=1):
+        if not isinstance(item, dict) or "entities" not in item:
+            raise DataError(f"{path}: [[refuse]] number {n} needs 'entities'")
+        names = strings(item["entities"], f"[[refuse]] {n} 'entities'")
+        if len(names) < 2:
+            raise DataError(f"{path}: [[refuse]] number {n} needs at least two entities")
+        refusals.append(names)
+    return Overrides(tuple(aliases), tuple(refusals))
+
+
+def overrides_graph(overrides: Overrides, base: str = DEFAULT_BASE) -> Graph:
+    """The overrides as RDF, to keep them in the store between runs."""
+    g = bind_prefixes(Graph(identifier=URIRef(base + OVERRIDES_GRAPH)), base)
+    for item in overrides.aliases:
+        node = URIRef(f"{base}override/{_digest('alias', item.target, sorted(item.names))}")
+        g.add((node, RDF.type, IDKR.AliasOverride))
+        g.add((node, IDKR.target, Literal(item.target)))
+        for name in item.names:
+            g.add((node, IDKR.aliasName, Literal(name)))
+    for names in overrides.refusals:
+        node = URIRef(f"{base}override/{_digest('refuse', sorted(names))}")
+        g.add((node, RDF.type, IDKR.MergeRefusal))
+        for name in names:
+            g.add((node, IDKR.target, Literal(name)))
+    return g
+
+
+def store_overrides(store: KGStore, overrides: Overrides, base: str = DEFAULT_BASE) -> None:
+    store.replace_graph(base + OVERRIDES_GRAPH, overrides_graph(overrides, base))
+
+
+def read_overrides(store: KGStore) -> Overrides:
+    """The overrides kept in the store (an empty set if none were ever given)."""
+    aliases: dict[str, tuple[str, list[str]]] = {}
+    refusals: dict[str, list[str]] = defaultdict(list)
+    res = store.select(
+        _P
+        + """SELECT ?o ?kind ?target ?name WHERE {
+          { ?o a idkr:AliasOverride ; idkr:target ?target ; idkr:aliasName ?name
+            BIND("alias" AS ?kind) }
+          UNION { ?o a idkr:MergeRefusal ; idkr:target ?target BIND("refuse" AS ?kind) }
+        } ORDER BY ?o ?target ?name"""
+    )
+    for o, kind, target, name in res.rows:
+        if str(kind) == "alias":
+            aliases.setdefault(str(o), (str(target), []))[1].append(str(name))
+        else:
+            refusals[str(o)].append(str(target))
+    return Overrides(
+        tuple(AliasOverride(t, tuple(sorted(set(n)))) for t, n in aliases.values()),
+        tuple(tuple(sorted(set(v))) for v in refusals.values()),
+    )
+
+
+def find_overrides_file(store_spec: str, explicit: Path | None = None) -> Path | None:
+    """``explicit`` if given, else ``kg-overrides.toml`` beside a folder store, if present."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise DataError(f"{explicit}: no such overrides file")
+        return explicit
+    if store_spec == "memory" or store_spec.startswith(("http://", "https://")):
+        return None
+    candidate = Path(store_spec).resolve().parent / OVERRIDES_FILE
+    return candidate if candidate.is_file() else None
+
+
+@lru_cache(maxsize=1)
+def known_aliases() -> tuple[tuple[str, str, str, str], ...]:
+    """Well-known nicknames from data/lexicon/known_aliases.csv: (name, alias, type, country)."""
+    path = resource_dir("lexicon") / "known_aliases.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        return tuple(
+            (r["name"].strip(), r["alias"].strip(), r["type"].strip(), r["country"].strip())
+            for r in csv.DictReader(fh)
+        )
+
+
+# --------------------------------------------------------------------------- snapshot
+
+
+@dataclass
+class EntityInfo:
+    iri: str
+    types: set[str] = field(default_factory=set)
+    labels: Counter[str] = field(default_factory=Counter)  # label -> number of graphs
+    aliases: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+    wikidata: set[str] = field(default_factory=set)
+    articles: set[str] = field(default_factory=set)
+    gazetteer_label: str | None = None
+
+    @property
+    def type(self) -> str:
+        return min(self.types) if self.types else ""
+
+    @property
+    def label(self) -> str:
+        if self.gazetteer_label:
+            return self.gazetteer_label
+        if not self.labels:
+            return self.iri.rsplit("/", 1)[-1]
+        return min(self.labels, key=lambda lab: (-self.labels[lab], -len(lab), lab))
+
+    def names(self) -> set[str]:
+        return (
+            set(self.labels)
+            | self.aliases
+            | ({self.gazetteer_label} if self.gazetteer_label else set())
+        )
+
+
+@dataclass
+class AgreementInfo:
+    iri: str
+    type: str
+    parties: set[str] = field(default_factory=set)
+    signatories: set[str] = field(default_factory=set)
+    sectors: set[str] = field(default_factory=set)
+    confidence: float = 0.0
+
+
+@dataclass
+class EventInfo:
+    iri: str
+    article: str
+    type: str
+    date: str | None = None
+    location: str | None = None
+    attendees: set[str] = field(default_factory=set)
+    agreements: list[AgreementInfo] = field(default_factory=list)
+    confidence: float = 0.0
+    evidence: set[str] = field(default_factory=set)
+
+
+@dataclass
+class MembershipInfo:
+    iri: str
+    article: str
+    person: str
+    organization: str
+    post: str
+    role: str | None = None
+    modifier: str | None = None
+    observed: str | None = None
+    confidence: float = 0.0
+    evidence: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Snapshot:
+    """What consolidation needs from the article graphs, read once."""
+
+    entities: dict[str, EntityInfo] = field(default_factory=dict)
+    events: dict[str, EventInfo] = field(default_factory=dict)
+    memberships: dict[str, MembershipInfo] = field(default_factory=dict)
+    publishers: dict[str, str] = field(default_factory=dict)  # article -> outlet
+
+
+def read_snapshot(store: KGStore) -> Snapshot:
+    """Entities, events, agreements and memberships of every article graph, by SPARQL."""
+    snap = Snapshot()
+
+    def rows(where: str, variables: str) -> list[tuple]:
+        return store.select(f"{_P}SELECT DISTINCT {variables} WHERE {{ {where} }}").rows
+
+    def ent(iri: object) -> EntityInfo:
+        key = str(iri)
+        if key not in snap.entities:
+            snap.entities[key] = EntityInfo(key)
+        return snap.entities[key]
+
+    for art, e, t, label in rows(
+        _IN_ARTICLE + " ?e idkr:entityType ?t . OPTIONAL { ?e rdfs:label ?label } }",
+        "?art ?e ?t ?label",
+    ):
+        info = ent(e)
+        info.types.add(str(t))
+        info.articles.add(str(art))
+        if label is not None:
+            info.labels[str(label)] += 1
+    for e, alt in rows(_IN_ARTICLE + " ?e idkr:entityType ?t ; skos:altLabel ?alt }", "?e ?alt"):
+        ent(e).aliases.add(str(alt))
+    for e, c in rows(_IN_ARTICLE + " ?e idkr:entityType ?t ; idkr:country ?c }", "?e ?c"):
+        ent(e).countries.add(str(c).rsplit("/", 1)[-1])
+    for e, label in rows(
+        "GRAPH ?gz { ?e idkr:entityType ?t ; rdfs:label ?label } "
+        'FILTER(STRENDS(STR(?gz), "/graph/gazetteer"))',
+        "?e ?label",
+    ):
+        if str(e) in snap.entities:
+            snap.entities[str(e)].gazetteer_label = str(label)
+    for e, wd in rows(
+        "?e idkr:entityType ?t ; owl:sameAs ?wd "
+        'FILTER(STRSTARTS(STR(?wd), "http://www.wikidata.org/entity/"))',
+        "?e ?wd",
+    ):
+        if str(e) in snap.entities:
+            snap.entities[str(e)].wikidata.add(str(wd))
+    for e in list(snap.entities.values()):
+        if e.iri.rsplit("/", 2)[-2] == "country":
+            e.countries.add(e.iri.rsplit("/", 1)[-1])
+    for art, pub in rows(_IN_ARTICLE + " ?art schema:publisher ?pub }", "?art ?pub"):
+        snap.publishers[str(art)] = str(pub)
+
+    for art, ev, t, d, loc, conf in rows(
+        _IN_ARTICLE + " ?ev a schema:Event ; idkr:eventType ?t . "
+        "OPTIONAL { ?ev schema:startDate ?d } OPTIONAL { ?ev schema:location ?loc } "
+        "OPTIONAL { ?ev idkr:confidence ?conf } }",
+        "?art ?ev ?t ?d ?loc ?conf",
+    ):
+        if str(ev) in snap.events:
+            continue  # a second date or location would break the shapes; keep the first
+        snap.events[str(ev)] = EventInfo(
+            str(ev),
+            str(art),
+            str(t).rsplit("/", 1)[-1],
+            str(d) if d is not None else None,
+            str(loc) if loc is not None else None,
+            confidence=float(conf) if conf is not None else 0.0,
+        )
+    for ev, p in rows(_IN_ARTICLE + " ?ev a schema:Event ; schema:attendee ?p }", "?ev ?p"):
+        if str(ev) in snap.events:
+            snap.events[str(ev)].attendees.add(str(p))
+    for ev, evid in rows(_IN_ARTICLE + " ?ev a schema:Event ; idkr:evidence ?x }", "?ev ?x"):
+        if str(ev) in snap.events:
+            snap.events[str(ev)].evidence.add(str(evid))
+    agreements: dict[str, AgreementInfo] = {}
+    for ev, a, t, conf in rows(
+        _IN_ARTICLE + " ?ev a schema:Event ; idkr:agreement ?a . ?a idkr:agreementType ?t "
+        "OPTIONAL { ?a idkr:confidence ?conf } }",
+        "?ev ?a ?t ?conf",
+    ):
+        if str(ev) in snap.events and str(a) not in agreements:
+            info = AgreementInfo(str(a), str(t).rsplit("/", 1)[-1])
+            info.confidence = float(conf) if conf is not None else 0.0
+            agreements[str(a)] = info
+            snap.events[str(ev)].agreements.append(info)
+    for a, prop, value in rows(
+        _IN_ARTICLE + " ?ev idkr:agreement ?a . ?a ?prop ?value "
+        "VALUES ?prop { idkr:party idkr:signatory idkr:sector } }",
+        "?a ?prop ?value",
+    ):
+        info = agreements.get(str(a))
+        if info is None:
+            continue
+        name = str(prop).rsplit("#", 1)[-1]
+        {"party": info.parties, "signatory": info.signatories, "sector": info.sectors}[name].add(
+            str(value)
+        )
+
+    for art, m, person, org_, post, role, mod, obs, conf in rows(
+        _IN_ARTICLE + " ?m a org:Membership ; org:member ?person ; org:organization ?org ; "
+        "idkr:post ?post . OPTIONAL { ?m org:role ?role } "
+        "OPTIONAL { ?m idkr:roleModifier ?mod } OPTIONAL { ?m idkr:observedOn ?obs } "
+        "OPTIONAL { ?m idkr:confidence ?conf } }",
+        "?art ?m ?person ?org ?post ?role ?mod ?obs ?conf",
+    ):
+        if str(m) in snap.memberships:
+            continue
+        snap.memberships[str(m)] = MembershipInfo(
+            str(m),
+            str(art),
+            str(person),
+            str(org_),
+            str(post),
+            str(role) if role is not None else None,
+            str(mod) if mod is not None else None,
+            str(obs) if obs is not None else None,
+            float(conf) if conf is not None else 0.0,
+        )
+    for m, evid in rows(_IN_ARTICLE + " ?m a org:Membership ; idkr:evidence ?x }", "?m ?x"):
+        if str(m) in snap.memberships:
+            snap.memberships[str(m)].evidence.add(str(evid))
+    return snap
+
+
+# --------------------------------------------------------------------------- entity merges
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Two entity IRIs found to be the same, and why."""
+
+    a: str
+    b: str  # the better-known of the two (the canonical side)
+    rule: str
+    confidence: float
+    reason: str
+
+
+@dataclass
+class Clusters:
+    """Union–find over entity IRIs that refuses merges its constraints forbid."""
+
+    snap: Snapshot
+    refused: set[frozenset[str]] = field(default_factory=set)
+    parent: dict[str, str] = field(default_factory=dict)
+    members: dict[str, set[str]] = field(default_factory=dict)
+    accepted: list[Merge] = field(default_factory=list)
+    rejected: list[tuple[Merge, str]] = field(default_factory=list)
+
+    def find(self, x: str) -> str:
+        root = x
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while self.parent.get(x, x) != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def group(self, x: str) -> set[str]:
+        return self.members.get(self.find(x), {x})
+
+    def why_not(self, a: str, b: str) -> str | None:
+        ga, gb = self.group(a), self.group(b)
+        if any(frozenset((x, y)) in self.refused for x in ga for y in gb):
+            return "refused by the overrides file"
+        ents = self.snap.entities
+        gaz = {x for x in ga | gb if ents[x].gazetteer_label}
+        if len(gaz) > 1:
+            return "two gazetteer entries are different entities"
+        countries = set().union(*(ents[x].countries for x in ga | gb))
+        if len(countries) > 1:
+            return f"different countries ({', '.join(sorted(countries))})"
+        return None
+
+    def union(self, merge: Merge) -> bool:
+        ra, rb = self.find(merge.a), self.find(merge.b)
+        if ra == rb:
+            return False
+        problem = self.why_not(merge.a, merge.b)
+        if problem:
+            self.rejected.append((merge, problem))
+            return False
+        ga, gb = self.group(ra), self.group(rb)
+        root, other = (ra, rb) if ra < rb else (rb, ra)
+        self.parent[other] = root
+        self.members[root] = ga | gb
+        self.members.pop(other, None)
+        self.accepted.append(merge)
+        return True
+
+    def canonical(self, x: str) -> str:
+        return min(self.group(x), key=lambda e: _rank(self.snap.entities[e]))
+
+
+def _rank(e: EntityInfo) -> tuple:
+    """Better-known first: a gazetteer entry, in more articles, with the fullest name."""
+    return (e.gazetteer_label is None, -len(e.articles), -len(e.label), e.iri)
+
+
+def _same_family(a: EntityInfo, b: EntityInfo) -> bool:
+    return a.type == b.type or (a.type in ORG_TYPES and b.type in ORG_TYPES)
+
+
+def _countries_ok(a: EntityInfo, b: EntityInfo, strict: bool = False) -> bool:
+    if strict:
+        return bool(a.countries) and a.countries == b.countries
+    return not a.countries or not b.countries or a.countries == b.countries
+
+
+def _tokens(name: str) -> list[str]:
+    return [t for t in re.split(r"[\s\-]+", name.casefold()) if t]
+
+
+def _entities_named(snap: Snapshot, needle: str) -> set[str]:
+    """Entities whose IRI is ``needle`` or that carry it as a label or alias."""
+    if needle in snap.entities:
+        return {needle}
+    key = name_key(needle)
+    return {e.iri for e in snap.entities.values() if any(name_key(n) == key for n in e.names())}
+
+
+def _pair(snap: Snapshot, x: str, y: str, rule: str, reason: str) -> Merge:
+    a, b = sorted((x, y), key=lambda e: _rank(snap.entities[e]), reverse=True)
+    return Merge(a, b, rule, RULES[rule], reason)
+
+
+def merge_candidates(snap: Snapshot, overrides: Overrides) -> list[Merge]:
+    """Every pair of entities a rule says are the same (before constraints)."""
+    ents = snap.entities
+    out: list[Merge] = []
+
+    # user overrides and well-known nicknames
+    for item in overrides.aliases:
+        for t in sorted(_entities_named(snap, item.target)):
+            for name in item.names:
+                for e in sorted(_entities_named(snap, name) - {t}):
+                    out.append(_pair(snap, e, t, "override-alias", f"'{name}' is an alias"))
+    for name, alias, etype, country in known_aliases():
+        targets = [
+            e
+            for e in sorted(_entities_named(snap, name))
+            if ents[e].type == etype and (not ents[e].countries or country in ents[e].countries)
+        ]
+        for t in targets:
+            for e in sorted(_entities_named(snap, alias) - {t}):
+                if ents[e].type == etype and _countries_ok(ents[e], ents[t]):
+                    out.append(_pair(snap, e, t, "known-alias", f"'{alias}' is {name}"))
+
+    # one Wikidata item
+    by_wd: dict[str, list[str]] = defaultdict(list)
+    for e in ents.values():
+        for wd in e.wikidata:
+            by_wd[wd].append(e.iri)
+    for wd, iris in sorted(by_wd.items()):
+        for x in sorted(iris)[1:]:
+            out.append(_pair(snap, sorted(iris)[0], x, "same-wikidata", wd))
+
+    # one name: a label of one entity, the label or an alias of another
+    labelled: dict[str, set[str]] = defaultdict(set)
+    aliased: dict[str, set[str]] = defaultdict(set)
+    for e in ents.values():
+        for lab in set(e.labels) | ({e.gazetteer_label} if e.gazetteer_label else set()):
+            labelled[name_key(lab)].add(e.iri)
+        for alias in e.aliases:
+            aliased[name_key(alias)].add(e.iri)
+    for key in sorted(labelled):
+        owners = sorted(labelled[key])
+        others = sorted(aliased.get(key, set()) - set(owners))
+        for x in owners[1:]:
+            if _same_family(ents[owners[0]], ents[x]):
+                out.append(_pair(snap, owners[0], x, "same-name", "the same name"))
+        if len(others) == 1:  # an alias shared by several entities names none of them
+            for x in owners:
+                y = others[0]
+                if _same_family(ents[x], ents[y]) and _countries_ok(ents[x], ents[y]):
+                    out.append(_pair(snap, x, y, "alias-of", f"'{ents[x].label}' is an alias"))
+
+    persons = sorted((e for e in ents.values() if e.type == "Person"), key=lambda e: e.iri)
+    # Korean names in Hangul and in Latin letters; foreign names written in Hangul
+    by_korean: dict[tuple[str, str], list[str]] = defaultdict(list)
+    by_translit: dict[str, list[str]] = defaultdict(list)
+    for p in persons:
+        for name in sorted(set(p.labels) | p.aliases):
+            kn = korean_name(name)
+            if kn is not None and (has_hangul(name) or "KR" in p.countries or not p.countries):
+                for s in kn.surnames:
+                    by_korean[(s, kn.given)].append(p.iri)
+            elif len(_tokens(name)) >= 2:
+                by_translit[transliteration_key(name)].append(p.iri)
+    for index, rule in ((by_korean, "romanisation"), (by_translit, "transliteration")):
+        for _key, iris in sorted(index.items()):
+            iris = sorted(set(iris))
+            hangul = [x for x in iris if any(has_hangul(n) for n in ents[x].labels)]
+            latin = [x for x in iris if x not in hangul]
+            for x in hangul:
+                for y in latin:
+                    if _countries_ok(ents[x], ents[y]):
+                        out.append(_pair(snap, x, y, rule, f"romanised {ents[x].label}"))
+            if rule == "romanisation":  # Latin spellings of one Korean name (Suh / Seo)
+                for y in latin[1:]:
+                    if _countries_ok(ents[latin[0]], ents[y]):
+                        out.append(_pair(snap, latin[0], y, rule, "Korean name spellings"))
+
+    # a part of a fuller name ("Pramono" → "Pramono Anung"), if it fits only one person
+    by_token: dict[str, set[str]] = defaultdict(set)
+    for p in persons:
+        for tok in _tokens(p.label):
+            by_token[tok].add(p.iri)
+    surnames = {s.casefold() for spellings in _surnames() for s in spellings}
+    for p in persons:
+        toks = _tokens(p.label)
+        if not toks or has_hangul(p.label):
+            continue
+        if len(toks) == 1 and (len(toks[0]) < 4 or toks[0] in surnames):
+            continue
+        fuller = set.intersection(*(by_token[t] for t in toks)) - {p.iri}
+        fuller = {
+            f
+            for f in fuller
+            if set(toks) < set(_tokens(ents[f].label)) and _countries_ok(p, ents[f])
+        }
+        if len(fuller) == 1:
+            (f,) = fuller
+            out.append(_pair(snap, p.iri, f, "name-part", f"'{p.label}' is part of the name"))
+
+    # acronyms of organisations in the same country
+    orgs = sorted((e for e in ents.values() if e.type in ORG_TYPES), key=lambda e: e.iri)
+    by_initial: dict[str, list[EntityInfo]] = defaultdict(list)
+    for o in orgs:
+        if len(_tokens(o.label)) >= 2:
+            by_initial[o.label[:1].casefold()].append(o)
+    for o in orgs:
+        short = o.label
+        if not re.fullmatch(r"[A-Z][A-Za-z]{1,9}", short) or short.istitle() and len(short) > 7:
+            continue
+        found = [
+            f
+            for f in by_initial.get(short[:1].casefold(), [])
+            if f.iri != o.iri
+            and _countries_ok(o, f, strict=True)
+            and any(is_acronym(short, n, _STOP) for n in f.labels or [f.label])
+        ]
+        if len(found) == 1:
+            out.append(_pair(snap, o.iri, found[0].iri, "acronym", f"'{short}' abbreviates"))
+
+    # spelling slips: one letter off in a long name, same type and the same known country
+    from rapidfuzz.distance import Levenshtein
+
+    blocks: dict[tuple[str, str, str], list[EntityInfo]] = defaultdict(list)
+    for e in ents.values():
+        key = name_key(e.label)
+        if e.countries and not has_hangul(key) and len(key) >= 8:
+            blocks[(e.type, min(e.countries), key[:2])].append(e)
+    for _block, members in sorted(blocks.items()):
+        members.sort(key=lambda e: e.iri)
+        for i, x in enumerate(members):
+            kx = name_key(x.label)
+            for y in members[i + 1 :]:
+                ky = name_key(y.label)
+                limit = 2 if min(len(kx), len(ky)) >= 16 else 1
+                if (
+                    not (x.gazetteer_label and y.gazetteer_label)
+                    and len(_tokens(x.label)) == len(_tokens(y.label))
+                    and not re.search(r"\d", kx + ky)
+                    and Levenshtein.distance(kx, ky, score_cutoff=limit) <= limit
+                ):
+                    out.append(_pair(snap, x.iri, y.iri, "spelling", f"'{x.label}'/'{y.label}'"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> tuple[tuple[str, ...], ...]:
+    from .resolve import korean_surnames
+
+    return tuple(korean_surnames().values())
+
+
+def cluster_entities(snap: Snapshot, overrides: Overrides) -> Clusters:
+    """Apply the merge rules, most trusted first, under the refusals and constraints."""
+    clusters = Clusters(snap)
+    for names in overrides.refusals:
+        groups = [_entities_named(snap, n) for n in names]
+        for i, gx in enumerate(groups):
+            for gy in groups[i + 1 :]:
+                clusters.refused |= {frozenset((x, y)) for x in gx for y in gy if x != y}
+    candidates = merge_candidates(snap, overrides)
+    candidates.sort(key=lambda m: (-m.confidence, m.rule, m.a, m.b))
+    seen: set[tuple[str, str]] = set()
+    for m in candidates:
+        if (m.a, m.b) in seen:
+            continue
+        seen.add((m.a, m.b))
+        clusters.union(m)
+    return clusters
+
+
+# --------------------------------------------------------------------------- events
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def dates_compatible(a: str | None, b: str | None, window: int = DATE_WINDOW_DAYS) -> bool:
+    """Two event dates that may be one event: days within the window, or one a prefix."""
+    if a is None or b is None:
+        return True
+    da, db = _parse_day(a), _parse_day(b)
+    if da and db:
+        return abs((da - db).days) <= window
+    return a.startswith(b) or b.startswith(a)
+
+
+@dataclass
+class EventCluster:
+    members: list[EventInfo]
+
+    @property
+    def articles(self) -> set[str]:
+        return {m.article for m in self.members}
+
+
+def cluster_events(snap: Snapshot, clusters: Clusters) -> list[EventCluster]:
+    """Group event statements of different articles that report one event.
+
+    A pair qualifies with the same event type, compatible dates and a shared participant
+    (attendee or agreement party, after entity merges) that is not a country, or two shared
+    countries. A group never holds two events of one article, two dated events outside the
+    window, or two different kinds of agreement.
+    """
+    canon = clusters.canonical
+    ents = snap.entities
+    events = sorted(snap.events.values(), key=lambda e: e.iri)
+    parts: dict[str, set[str]] = {}
+    by_key: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for ev in events:
+        ps = {canon(p) for p in ev.attendees if p in ents}
+        for a in ev.agreements:
+            ps |= {canon(p) for p in a.parties if p in ents}
+        parts[ev.iri] = ps
+        for p in ps:
+            by_key[(ev.type, p)].append(ev.iri)
+    pairs: dict[tuple[str, str], int] = {}
+    for iris in by_key.values():
+        for i, x in enumerate(iris):
+            for y in iris[i + 1 :]:
+                pairs.setdefault((x, y) if x < y else (y, x), 0)
+    scored = []
+    for x, y in pairs:
+        ex, ey = snap.events[x], snap.events[y]
+        if ex.article == ey.article or not dates_compatible(ex.date, ey.date):
+            continue
+        shared = parts[x] & parts[y]
+        strong = [p for p in shared if ents[p].type != "Country"]
+        if not strong and len(shared) < 2:
+            continue
+        exact = ex.date is not None and ex.date == ey.date
+        scored.append((-len(shared), not exact, x, y))
+    scored.sort()
+
+    group_of = {ev.iri: i for i, ev in enumerate(events)}
+    groups: dict[int, list[EventInfo]] = {i: [ev] for i, ev in enumerate(events)}
+    for *_score, x, y in scored:
+        gx, gy = group_of[x], group_of[y]
+        if gx == gy:
+            continue
+        joined = groups[gx] + groups[gy]
+        if _event_group_ok(joined):
+            keep, drop = min(gx, gy), max(gx, gy)
+            groups[keep] = joined
+            for ev in groups.pop(drop):
+                group_of[ev.iri] = keep
+    return [
+        EventCluster(sorted(g, key=lambda e: e.iri))
+        for g in sorted(groups.values(), key=lambda g: min(e.iri for e in g))
+    ]
+
+
+def _event_group_ok(members: list[EventInfo]) -> bool:
+    articles = [m.article for m in members]
+    if len(articles) != len(set(articles)):
+        return False
+    dated = [m.date for m in members if m.date]
+    if any(not dates_compatible(a, b) for i, a in enumerate(dated) for b in dated[i + 1 :]):
+        return False
+    kinds = {a.type for m in members for a in m.agreements if a.type != "Other"}
+    return len(kinds) <= 1
+
+
+# --------------------------------------------------------------------------- output
+
+
+@dataclass
+class ConsolidationSummary:
+    merges: int = 0
+    merged_entities: int = 0
+    events: int = 0
+    multi_source_events: int = 0
+    agreements: int = 0
+    lifecycle_links: int = 0
+    tenures: int = 0
+    triples: int = 0
+    rejected: list[str] = field(default_factory=list)
+
+
+def _digest(*parts: object) -> str:
+    canonical = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def _decimal(x: float) -> Literal:
+    return Literal(Decimal(str(round(min(max(x, 0.0), 1.0), 3))))
+
+
+def _corroborated(confidences: Iterable[float]) -> float:
+    """Confidence that at least one of several independent reports is right."""
+    miss = 1.0
+    for c in confidences:
+        miss *= 1.0 - c
+    return 1.0 - miss
+
+
+def _best_date(values: list[str]) -> str | None:
+    """The most precise date most reports agree on."""
+    if not values:
+        return None
+    counts = Counter(values)
+    return min(counts, key=lambda d: (-len(d), -counts[d], d))
+
+
+def consolidated_graph(
+    snap: Snapshot,
+    overrides: Overrides | None = None,
+    base: str = DEFAULT_BASE,
+    summary: ConsolidationSummary | None = None,
+) -> Graph:
+    """The derived graph for ``snap``: merges, events, agreements, lifecycle, tenures."""
+    summary = summary if summary is not None else ConsolidationSummary()
+    overrides = overrides or Overrides()
+    g = bind_prefixes(Graph(identifier=URIRef(base + CONSOLIDATED_GRAPH)), base)
+    generator = URIRef(f"{base}consolidator/idkr-kg-{kg.__version__}")
+    clusters = cluster_entities(snap, overrides)
+    ents = snap.entities
+
+    def label(iri: str) -> str:
+        return ents[clusters.canonical(iri)].label if iri in ents else iri.rsplit("/", 1)[-1]
+
+    # entity merges
+    for m in sorted(clusters.accepted, key=lambda m: (m.a, m.b)):
+        a, b = URIRef(m.a), URIRef(m.b)
+        g.add((a, OWL.sameAs, b))
+        node = URIRef(f"{base}merge/{_digest(m.a, m.b)}")
+        g.add((node, RDF.type, RDF.Statement))
+        g.add((node, RDF.subject, a))
+        g.add((node, RDF.predicate, OWL.sameAs))
+        g.add((node, RDF.object, b))
+        g.add((node, IDKR.rule, Literal(m.rule)))
+        g.add((node, IDKR.confidence, _decimal(m.confidence)))
+        g.add((node, RDFS.comment, Literal(m.reason)))
+        g.add((node, PROV.wasGeneratedBy, generator))
+        for art in sorted(ents[m.a].articles | ents[m.b].articles):
+            g.add((node, PROV.wasDerivedFrom, URIRef(art)))
+    summary.merges = len(clusters.accepted)
+    summary.merged_entities = sum(len(v) for v in clusters.members.values() if len(v) > 1)
+    summary.rejected = [
+        f"{m.rule}: {label(m.a)} <{m.a}> / <{m.b}> not merged: {why}"
+        for m, why in sorted(clusters.rejected, key=lambda r: (r[0].a, r[0].b, r[0].rule))
+    ]
+    for item in overrides.aliases:
+        if not _entities_named(snap, item.target):
+            summary.rejected.append(f"override alias: no entity called '{item.target}' yet")
+    for names in overrides.refusals:
+        for name in names:
+            if not _entities_named(snap, name):
+                summary.rejected.append(f"override refuse: no entity called '{name}' yet")
+
+    # cross-article events and their agreements
+    agreement_nodes: list[tuple[URIRef, str, str | None, frozenset[str], set[str], set[str]]] = []
+    for cluster in cluster_events(snap, clusters):
+        members = cluster.members
+        ev_type = members[0].type
+        node = URIRef(f"{base}event/x-{_digest([m.iri for m in members])}")
+        summary.events += 1
+        if len(cluster.articles) > 1:
+            summary.multi_source_events += 1
+        g.add((node, RDF.type, IDKR.ConsolidatedEvent))
+        g.add((node, IDKR.eventType, CONCEPT[f"event-type/{ev_type}"]))
+        when = _best_date([m.date for m in members if m.date])
+        attendees = sorted({clusters.canonical(p) for m in members for p in m.attendees})
+        names = ", ".join(label(p) for p in attendees)
+        text = f"{ev_type}: {names}" if names else ev_type
+        g.add((node, RDFS.label, Literal(f"{text} ({when})" if when else text)))
+        if when:
+            g.add((node, SCHEMA.startDate, date_terms(when)[0]))
+        places = Counter(clusters.canonical(m.location) for m in members if m.location in ents)
+        if places:
+            place = min(places, key=lambda p: (-places[p], p))
+            g.add((node, SCHEMA.location, URIRef(place)))
+        for p in attendees:
+            g.add((node, SCHEMA.attendee, URIRef(p)))
+        for m in members:
+            g.add((node, IDKR.mention, URIRef(m.iri)))
+            g.add((node, PROV.wasDerivedFrom, URIRef(m.article)))
+            for evid in sorted(m.evidence):
+                g.add((node, IDKR.evidence, URIRef(evid)))
+        outlets = {snap.publishers.get(a, a) for a in cluster.articles}
+        g.add((node, IDKR.articleCount, Literal(len(cluster.articles))))
+        g.add((node, IDKR.sourceCount, Literal(len(outlets))))
+        rule = "cross-article-event" if len(cluster.articles) > 1 else "single-report"
+        g.add((node, IDKR.rule, Literal(rule)))
+        g.add((node, IDKR.confidence, _decimal(_corroborated(m.confidence for m in members))))
+        g.add((node, PROV.wasGeneratedBy, generator))
+
+        agreements = [a for m in members for a in m.agreements]
+        if not agreements:
+            continue
+        kinds = sorted({a.type for a in agreements if a.type != "Other"}) or ["Other"]
+        parties = frozenset(clusters.canonical(p) for a in agreements for p in a.parties)
+        anode = URIRef(f"{base}agreement/x-{_digest([a.iri for a in agreements])}")
+        summary.agreements += 1
+        g.add((anode, RDF.type, IDKR.ConsolidatedAgreement))
+        g.add((anode, IDKR.agreementType, CONCEPT[f"agreement-type/{kinds[0]}"]))
+        party_names = " – ".join(sorted(label(p) for p in parties))
+        alabel = f"{kinds[0]}: {party_names}" + (f" ({when})" if when else "")
+        g.add((anode, RDFS.label, Literal(alabel)))
+        for p in sorted(parties):
+            g.add((anode, IDKR.party, URIRef(p)))
+        signatories = {clusters.canonical(s) for a in agreements for s in a.signatories}
+        for s in sorted(signatories):
+            g.add((anode, IDKR.signatory, URIRef(s)))
+        sectors = {s for a in agreements for s in a.sectors}
+        for s in sorted(sectors):
+            g.add((anode, IDKR.sector, URIRef(s)))
+        g.add((node, IDKR.agreement, anode))
+        if ev_type == "Signing":
+            g.add((anode, IDKR.signedAt, node))
+        for a in agreements:
+            g.add((anode, IDKR.mention, URIRef(a.iri)))
+        for m in members:
+            g.add((anode, PROV.wasDerivedFrom, URIRef(m.article)))
+            for evid in sorted(m.evidence):
+                g.add((anode, IDKR.evidence, URIRef(evid)))
+        g.add((anode, IDKR.articleCount, Literal(len(cluster.articles))))
+        g.add((anode, IDKR.rule, Literal(rule)))
+        g.add((anode, IDKR.confidence, _decimal(_corroborated(a.confidence for a in agreements))))
+        g.add((anode, PROV.wasGeneratedBy, generator))
+        agreement_nodes.append((anode, kinds[0], when, parties, sectors, signatories))
+
+    summary.lifecycle_links = _add_lifecycle(g, agreement_nodes, ents, base, generator)
+    summary.tenures = _add_tenures(g, snap, clusters, base, generator)
+    summary.triples = len(g)
+    return g
+
+
+def _add_lifecycle(
+    g: Graph,
+    agreements: list[tuple[URIRef, str, str | None, frozenset[str], set[str], set[str]]],
+    ents: dict[str, EntityInfo],
+    base: str,
+    generator: URIRef,
+) -> int:
+    """Link each dated agreement to the one it follows between the same parties.
+
+    Same parties (after merges) and, when all parties are countries, a shared sector or
+    signatory too (two countries sign many unrelated agreements). The predecessor is the
+    latest earlier agreement of the same or an earlier stage (LoI → MoU → agreement); the
+    same kind again is a renewal.
+    """
+    links = 0
+    dated = [a for a in agreements if a[2] and len(a[3]) >= 2]
+    for node, kind, when, parties, sectors, signatories in dated:
+        stage = STAGE.get(kind)
+        if stage is None:
+            continue
+        only_countries = all(ents[p].type == "Country" for p in parties if p in ents)
+        earlier = [
+            other
+            for other in dated
+            if other[0] != node
+            and other[3] == parties
+            and other[2] < when
+            and not (other[2] and when.startswith(other[2]))
+            and STAGE.get(other[1], 99) <= stage
+            and (not only_countries or (other[4] & sectors) or (other[5] & signatories))
+        ]
+        if not earlier:
+            continue
+        prev = max(earlier, key=lambda o: (o[2], STAGE.get(o[1], 0), str(o[0])))
+        renewal = prev[1] == kind
+        prop = IDKR.renews if renewal else IDKR.follows
+        g.add((node, prop, prev[0]))
+        stmt = URIRef(f"{base}lifecycle/{_digest(str(node), str(prev[0]))}")
+        g.add((stmt, RDF.type, RDF.Statement))
+        g.add((stmt, RDF.subject, node))
+        g.add((stmt, RDF.predicate, prop))
+        g.add((stmt, RDF.object, prev[0]))
+        rule = "lifecycle:renewal" if renewal else f"lifecycle:{prev[1]}->{kind}"
+        g.add((stmt, IDKR.rule, Literal(rule)))
+        g.add((stmt, IDKR.confidence, _decimal(0.6 if only_countries else 0.7)))
+        g.add((stmt, PROV.wasGeneratedBy, generator))
+        links += 1
+    return links
+
+
+def _add_tenures(g: Graph, snap: Snapshot, clusters: Clusters, base: str, generator: URIRef) -> int:
+    """One idkr:Tenure per person and post: first and last dates articles observed it."""
+    groups: dict[tuple[str, str], list[MembershipInfo]] = defaultdict(list)
+    for m in snap.memberships.values():
+        if m.modifier == "former" or m.person not in snap.entities:
+            continue
+        groups[(clusters.canonical(m.person), m.post)].append(m)
+    for (person, post), members in sorted(groups.items()):
+        members.sort(key=lambda m: m.iri)
+        node = URIRef(f"{base}tenure/{_digest(person, post)}")
+        g.add((node, RDF.type, IDKR.Tenure))
+        g.add((node, ORG.member, URIRef(person)))
+        g.add((node, ORG.organization, URIRef(clusters.canonical(members[0].organization))))
+        g.add((node, IDKR.post, URIRef(post)))
+        roles = sorted({m.role for m in members if m.role})
+        if roles:
+            g.add((node, ORG.role, URIRef(roles[0])))
+        days = sorted({m.observed for m in members if m.observed})
+        if days:
+            g.add((node, IDKR.firstObserved, Literal(days[0], datatype=XSD.date)))
+            g.add((node, IDKR.lastObserved, Literal(days[-1], datatype=XSD.date)))
+        for m in members:
+            g.add((node, IDKR.mention, URIRef(m.iri)))
+            g.add((node, PROV.wasDerivedFrom, URIRef(m.article)))
+            for evid in sorted(m.evidence):
+                g.add((node, IDKR.evidence, URIRef(evid)))
+        g.add((node, IDKR.articleCount, Literal(len({m.article for m in members}))))
+        g.add((node, IDKR.confidence, _decimal(_corroborated(m.confidence for m in members))))
+        g.add((node, IDKR.rule, Literal("tenure")))
+        g.add((node, PROV.wasGeneratedBy, generator))
+    return len(groups)
+
+
+def consolidate(
+    store: KGStore, base: str = DEFAULT_BASE, overrides: Overrides | None = None
+) -> ConsolidationSummary:
+    """Recompute ``<{base}graph/consolidated>`` from every article graph in ``store``.
+
+    ``overrides`` (from :func:`load_overrides`), when given, replace the ones kept in the
+    store; otherwise the kept ones apply.
+    """
+    if overrides is not None:
+        store_overrides(store, overrides, base)
+    summary = ConsolidationSummary()
+    snap = read_snapshot(store)
+    graph = consolidated_graph(snap, read_overrides(store), base, summary)
+    store.replace_graph(base + CONSOLIDATED_GRAPH, graph)
+    return summary
