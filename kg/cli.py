@@ -22,6 +22,8 @@ class Settings:
 
     store: str
     base: str
+    store_layout: str | None = None
+    insecure: bool = False
 
 
 def _fail(exc: KGError) -> click.ClickException:
@@ -34,7 +36,20 @@ def _fail(exc: KGError) -> click.ClickException:
     envvar="KG_STORE",
     default=DEFAULT_STORE,
     show_default=True,
-    help="Store: a folder (embedded Oxigraph) or 'memory'. Env: KG_STORE.",
+    help="Store: a folder (embedded Oxigraph), 'memory', or a SPARQL 1.1 server "
+    "http(s)://… (see docs/stores.md). Env: KG_STORE.",
+)
+@click.option(
+    "--store-layout",
+    envvar="KG_STORE_LAYOUT",
+    type=click.Choice(["oxigraph", "fuseki", "graphdb", "virtuoso"]),
+    default=None,
+    help="Endpoint layout of a server store [default: oxigraph]. Env: KG_STORE_LAYOUT.",
+)
+@click.option(
+    "--insecure",
+    is_flag=True,
+    help="Server store over https: do not verify its TLS certificate (avoid).",
 )
 @click.option(
     "--base",
@@ -44,14 +59,16 @@ def _fail(exc: KGError) -> click.ClickException:
 )
 @click.version_option(__version__, prog_name="idkr-kg")
 @click.pass_context
-def main(ctx: click.Context, store: str, base: str | None) -> None:
+def main(
+    ctx: click.Context, store: str, base: str | None, store_layout: str | None, insecure: bool
+) -> None:
     """Build and query a knowledge graph of Indonesia–Korea relations from news articles."""
     from .build import DEFAULT_BASE
 
     base = base or DEFAULT_BASE
     if not base.endswith(("/", "#")):
         base += "/"
-    ctx.obj = Settings(store=store, base=base)
+    ctx.obj = Settings(store=store, base=base, store_layout=store_layout, insecure=insecure)
 
 
 _overrides_option = click.option(
@@ -64,11 +81,14 @@ _overrides_option = click.option(
 )
 
 
-def _open(settings: Settings, read_only: bool):
-    from .store import open_store
+def _open(settings: Settings, read_only: bool, spec: str | None = None):
+    from .store import RemoteOptions, open_store
 
     try:
-        return open_store(settings.store, read_only=read_only)
+        remote = RemoteOptions.from_env(
+            layout=settings.store_layout, insecure=settings.insecure or None
+        )
+        return open_store(spec or settings.store, read_only=read_only, remote=remote)
     except KGError as exc:
         raise _fail(exc) from exc
 
@@ -134,7 +154,7 @@ def ingest(
     click.echo(
         f"{summary.articles} articles, {summary.triples} triples, {summary.entities} entities, "
         f"{summary.events} events ({summary.agreements} agreements), "
-        f"{summary.failed} failed → {settings.store}"
+        f"{summary.failed} failed → {store.spec}"
     )
     if summary.consolidation is not None:
         _echo_consolidation(summary.consolidation)

@@ -1,7 +1,15 @@
-"""Shared fixtures: the repository root and a store holding the bundled sample articles."""
+"""Shared fixtures: the repository root, a store holding the bundled sample articles, and a
+real Oxigraph server for the remote-store tests."""
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,3 +45,49 @@ def ontology() -> Graph:
 @pytest.fixture(scope="session")
 def shapes() -> Graph:
     return Graph().parse(resource_dir("ontology") / "shapes.ttl")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server (PyPI ``oxigraph``) on a free port; yields its base URL.
+
+    Shared by the session: tests that need an empty dataset clear it themselves.
+    """
+    exe = Path(sys.executable).with_name("oxigraph")
+    binary = str(exe) if exe.exists() else shutil.which("oxigraph")
+    if binary is None:
+        pytest.fail("the 'oxigraph' server binary is missing: pip install -e '.[test]'")
+    location = tmp_path_factory.mktemp("oxigraph")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                err = proc.stderr.read().decode() if proc.stderr else ""
+                pytest.fail(f"oxigraph serve did not start on port {port}: {err}")
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    if proc.stderr:
+        proc.stderr.close()

@@ -1,0 +1,122 @@
+"""Embedded Oxigraph through pyoxigraph: a folder on disk (RocksDB) or memory.
+
+pyoxigraph is used directly rather than through rdflib's store plugin because it gives
+what the pipeline needs in one call each: an atomic "replace this article's graph" (one
+SPARQL update is one transaction), parameter substitution that binds RDF terms instead
+of splicing text into queries, the union of all named graphs as the default graph, and
+fast dumps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Node
+
+from ..errors import QueryError, StoreError
+from .base import QueryResult, SelectResult, to_ox, to_rdflib
+
+
+class EmbeddedBackend:
+    """An Oxigraph store in this process: ``memory`` or a folder path."""
+
+    def __init__(self, spec: str, read_only: bool = False) -> None:
+        self.name = spec
+        self.in_memory = spec == "memory"
+        try:
+            if self.in_memory:
+                self._store = ox.Store()
+            else:
+                path = Path(spec)
+                if read_only:
+                    if not path.exists():
+                        raise StoreError(
+                            f"{spec}: no store here yet; run 'kg ingest' first or pass --store"
+                        )
+                    self._store = ox.Store.read_only(str(path))
+                else:
+                    if path.exists() and not path.is_dir():
+                        raise StoreError(f"{spec}: exists and is not a store folder")
+                    path.mkdir(parents=True, exist_ok=True)
+                    self._store = ox.Store(str(path))
+        except OSError as exc:
+            msg = str(exc)
+            if "lock" in msg.lower():
+                raise StoreError(
+                    f"{spec}: the store is in use by another kg process (it holds the write "
+                    "lock); wait for it to finish, or use another --store"
+                ) from exc
+            raise StoreError(f"{spec}: cannot open the store ({msg})") from exc
+        self.read_only = read_only
+
+    # writing --------------------------------------------------------------
+    def replace_graph(self, graph_iri: str, ntriples: bytes) -> None:
+        update = (
+            f"DROP SILENT GRAPH <{graph_iri}> ;\n"
+            f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{ntriples.decode('utf-8')}\n}} }}"
+        )
+        try:
+            self._store.update(update)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"{self.name}: could not write graph <{graph_iri}> ({exc})") from exc
+
+    def drop_graphs(self, graph_iris: list[str]) -> None:
+        for i in range(0, len(graph_iris), 500):
+            chunk = graph_iris[i : i + 500]
+            try:
+                self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in chunk))
+            except (OSError, SyntaxError) as exc:
+                raise StoreError(f"{self.name}: could not remove graphs ({exc})") from exc
+
+    def load_dataset(self, path: Path, rdf_format: ox.RdfFormat) -> None:
+        try:
+            self._store.bulk_load(path=str(path), format=rdf_format)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"{path}: cannot load into {self.name} ({exc})") from exc
+
+    def flush(self) -> None:
+        if not self.read_only and not self.in_memory:
+            self._store.flush()
+
+    def close(self) -> None:
+        self.flush()
+        del self._store
+
+    # reading --------------------------------------------------------------
+    def query(self, sparql: str, bindings: dict[str, Node]) -> QueryResult:
+        subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+        try:
+            res = self._store.query(sparql, use_default_graph_as_union=True, substitutions=subs)
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL: {exc}") from exc
+        except (OSError, RuntimeError) as exc:
+            raise QueryError(f"query failed: {exc}") from exc
+        if isinstance(res, ox.QueryBoolean):
+            return bool(res)
+        if isinstance(res, ox.QuerySolutions):
+            variables = [v.value for v in res.variables]
+            rows = [tuple(to_rdflib(sol[v]) for v in variables) for sol in res]
+            return SelectResult(variables, rows)
+        g = Graph()
+        for t in res:
+            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        return g
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def count(self) -> int:
+        return len(self._store)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return iter(self._store)
+
+    def union_triples(self) -> Iterator[ox.Triple]:
+        return iter(
+            self._store.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+            )
+        )
