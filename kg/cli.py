@@ -101,6 +101,14 @@ def _open(settings: Settings, read_only: bool, spec: str | None = None):
 @click.option("--fail-fast", is_flag=True, help="Stop at the first file that fails.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, only the summary.")
 @_overrides_option
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    envvar="KG_MAX_BYTES",
+    default=20 * 1024 * 1024,
+    show_default=True,
+    help="Refuse larger files (JSONL: lines). Env: KG_MAX_BYTES.",
+)
 @click.pass_obj
 def ingest(
     settings: Settings,
@@ -108,6 +116,7 @@ def ingest(
     fail_fast: bool,
     quiet: bool,
     overrides_file: Path | None,
+    max_bytes: int,
 ) -> None:
     """Extract the articles in PATHS (.txt, .html, .jsonl files or folders) into the store.
 
@@ -145,7 +154,13 @@ def ingest(
         with progress:
             task = progress.add_task("", total=len(files) or None)
             summary = run_ingest(
-                paths, store, settings.base, report, fail_fast=fail_fast, overrides=overrides
+                paths,
+                store,
+                settings.base,
+                report,
+                fail_fast=fail_fast,
+                overrides=overrides,
+                max_bytes=max_bytes,
             )
     except KGError as exc:
         raise _fail(exc) from exc

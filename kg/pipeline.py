@@ -11,7 +11,7 @@ from .consolidate import ConsolidationSummary, Overrides, consolidate
 from .errors import InputError, KGError
 from .extract import extract
 from .lexicon import load_lexicon
-from .read import iter_articles
+from .read import MAX_BYTES, iter_articles
 from .reference import GAZETTEER_GRAPH, gazetteer_graph
 from .store import KGStore
 
@@ -39,6 +39,7 @@ def ingest(
     on_article: Callable[[str, InputError | None], None] | None = None,
     fail_fast: bool = False,
     overrides: Overrides | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> IngestSummary:
     """Extract every article under ``paths`` and replace its named graph in ``store``.
 
@@ -49,7 +50,7 @@ def ingest(
     lex = load_lexicon()
     summary = IngestSummary()
     store.replace_graph(base + GAZETTEER_GRAPH, gazetteer_graph(lex, base))
-    for item in iter_articles(paths):
+    for item in iter_articles(paths, max_bytes):
         failure = item if isinstance(item, InputError) else None
         if failure is None:
             try:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from .dates import find_dates, parse_header_date
 from .errors import InputError
@@ -18,7 +19,8 @@ from .lexicon import Lexicon, load_lexicon
 from .model import Article
 
 SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 20 * 1024 * 1024  # per file (.txt, .html) or per line (.jsonl)
+LIMIT_HINT = "raise it with --max-bytes or KG_MAX_BYTES"
 MIN_WORDS = 8  # a headline alone, a stray note or a number list is not an article
 
 _BYLINE = re.compile(
@@ -270,15 +272,59 @@ def _str_field(obj: dict, *names: str) -> str | None:
     return None
 
 
-def read_jsonl(path: Path, lex: Lexicon) -> Iterator[Article | InputError]:
+def _limited_lines(fh: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None, int]]:
+    """(line number, bytes or None when longer than ``limit``, size); never holds more
+    than ``limit`` bytes of one line in memory."""
+    n = 0
+    while raw := fh.readline(limit + 1):
+        n += 1
+        size = len(raw)
+        if size > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = fh.readline(1 << 20)
+                size += len(raw)
+            yield n, None, size
+        else:
+            yield n, raw, size
+
+
+def _binary_jsonl(head: bytes) -> str | None:
+    """Why a .jsonl file cannot be JSON Lines at all, from its first bytes (or None)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 text: JSON Lines must be UTF-8 (save the file as UTF-8)"
+    if b"\x00" in head:
+        for line in head.split(b"\n")[:-1]:
+            try:
+                if isinstance(json.loads(line), dict):
+                    return None  # real JSON Lines with a broken line: report per line
+            except (ValueError, RecursionError):
+                pass
+        return "binary file, not JSON Lines (expected UTF-8 text, one JSON object per line)"
+    return None
+
+
+def read_jsonl(
+    path: Path, lex: Lexicon, max_bytes: int = MAX_BYTES
+) -> Iterator[Article | InputError]:
+    """One article or one error per non-blank line; ``max_bytes`` limits each line."""
     src = str(path)
     try:
         fh = path.open("rb")
+        problem = _binary_jsonl(fh.read(8192))
+        fh.seek(0)
     except OSError as exc:
-        yield InputError(src, f"cannot open ({exc.strerror})")
+        yield InputError(src, f"cannot read ({exc.strerror})")
         return
     with fh:
-        for n, raw in enumerate(fh, start=1):
+        if problem:
+            yield InputError(src, problem)
+            return
+        for n, raw, size in _limited_lines(fh, max_bytes):
+            if raw is None:
+                yield InputError(
+                    src, f"line too long ({size} bytes; limit {max_bytes}, {LIMIT_HINT})", n
+                )
+                continue
             if not raw.strip():
                 continue
             try:
@@ -288,6 +334,9 @@ def read_jsonl(path: Path, lex: Lexicon) -> Iterator[Article | InputError]:
                 continue
             except json.JSONDecodeError as exc:
                 yield InputError(src, f"invalid JSON ({exc.msg})", n)
+                continue
+            except RecursionError:
+                yield InputError(src, "invalid JSON (nested too deeply)", n)
                 continue
             if not isinstance(obj, dict):
                 yield InputError(src, "expected a JSON object per line", n)
@@ -316,10 +365,11 @@ def read_jsonl(path: Path, lex: Lexicon) -> Iterator[Article | InputError]:
 
 
 def read_file(
-    path: Path, lex: Lexicon | None = None, **meta: str | None
+    path: Path, lex: Lexicon | None = None, max_bytes: int = MAX_BYTES, **meta: str | None
 ) -> Iterator[Article | InputError]:
     """Articles in one file (several for JSONL). ``meta`` (url, published, outlet …) is
-    what a crawler knows about a .txt/.html file besides its text."""
+    what a crawler knows about a .txt/.html file besides its text. Larger files (JSONL:
+    lines) than ``max_bytes`` are refused."""
     lex = lex or load_lexicon()
     kind = SUFFIXES.get(path.suffix.lower())
     src = str(path)
@@ -329,12 +379,12 @@ def read_file(
         )
         return
     if kind == "jsonl":
-        yield from read_jsonl(path, lex)
+        yield from read_jsonl(path, lex, max_bytes)
         return
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            yield InputError(src, f"file too large ({size} bytes; limit {MAX_BYTES})")
+        if size > max_bytes:
+            yield InputError(src, f"file too large ({size} bytes; limit {max_bytes}, {LIMIT_HINT})")
             return
         data = path.read_bytes()
     except OSError as exc:
@@ -364,10 +414,12 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
             yield InputError(str(path), "no such file or folder")
 
 
-def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | InputError]:
+def iter_articles(
+    paths: Iterable[str | Path], max_bytes: int = MAX_BYTES
+) -> Iterator[Article | InputError]:
     lex = load_lexicon()
     for item in expand_paths(paths):
         if isinstance(item, InputError):
             yield item
         else:
-            yield from read_file(item, lex)
+            yield from read_file(item, lex, max_bytes)
