@@ -11,6 +11,7 @@ article's publication date. Results are ISO strings, possibly partial: ``YYYY-MM
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -44,7 +45,7 @@ def _patterns(lex_id: int, months: tuple[str, ...], weekdays: tuple[str, ...]) -
     mon = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
     wd = "|".join(re.escape(w) for w in sorted(weekdays, key=len, reverse=True))
     year = r"(?:19|20)\d\d"
-    return {
+    patterns = {
         # 29 September - 2 Oktober 2009 / 29 Sept–2 Oct 2009
         "range_dmy": re.compile(
             rf"(?<!\d)(\d{{1,2}})\s+({mon})\.?\s*(?:[-–—]|s\.d\.|sampai|hingga|to|until)\s*"
@@ -80,6 +81,37 @@ def _patterns(lex_id: int, months: tuple[str, ...], weekdays: tuple[str, ...]) -
         ),
         "ko_weekday": re.compile(r"(월|화|수|목|금|토|일)요일"),
     }
+    return {k: _NeedsDigit(v) if k in _NEED_DIGIT else v for k, v in patterns.items()}
+
+
+class _NeedsDigit:
+    """A pattern that cannot match without a digit: skipped on text that has none (most
+    clauses), which saves a scan per pattern."""
+
+    def __init__(self, rx: re.Pattern[str]) -> None:
+        self.rx = rx
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.rx.finditer(text) if _DIGIT.search(text) else iter(())
+
+
+_DIGIT = re.compile(r"\d")
+# every one of these has a \d in each branch (a new pattern is not listed: always scanned)
+_NEED_DIGIT = frozenset(
+    "range_dmy range_dd dmy mdy md dm my numeric numeric_dm iso ko_full ko_md ko_d ko_ym "
+    "year ko_year".split()
+)
+
+
+@lru_cache(maxsize=256)
+def _word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w]){re.escape(word)}(?![\w])", re.I)
+
+
+@lru_cache(maxsize=8)
+def _any_word(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Matches wherever one of ``words`` as a whole word could (a cheap test first)."""
+    return re.compile("|".join(map(re.escape, words)) or r"(?!)", re.I)
 
 
 def find_dates(
@@ -157,12 +189,16 @@ def find_dates(
     for m in p["ko_year"].finditer(text):
         add(m, m.group(1))
     if ref is not None:
-        for word, delta in lex.relative.items():
-            for m in re.finditer(rf"(?<![\w]){re.escape(word)}(?![\w])", text, re.I):
+        # one pass tells whether any relative word is there before looking word by word
+        any_word = _any_word((*lex.relative, *lex.relative_periods)).search(text)
+        relative = lex.relative if any_word else {}
+        periods = lex.relative_periods if any_word else {}
+        for word, delta in relative.items():
+            for m in _word(word).finditer(text):
                 add(m, (ref + timedelta(days=delta)).isoformat(), exact=False)
-        for word, (unit, delta) in lex.relative_periods.items():
+        for word, (unit, delta) in periods.items():
             # "tahun lalu", "last year", "지난해": the year (or month) before the reference
-            for m in re.finditer(rf"(?<![\w]){re.escape(word)}(?![\w])", text, re.I):
+            for m in _word(word).finditer(text):
                 if unit == "year":
                     add(m, f"{ref.year + delta:04d}", exact=False)
                 else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import random
 import re
 from pathlib import Path
@@ -107,3 +108,63 @@ def test_a_match_has_only_group_zero():
     assert (m.start(), m.end(), m.group(0)) == (3, 8, "Seoul")
     with pytest.raises(IndexError):
         m.group(1)
+
+
+def _reference_trigger_rx(pattern: str, flags: int) -> re.Pattern[str]:
+    """How trigger and sector patterns were compiled before the boundaries were factored
+    out of the alternation: one alternative per word, longest first."""
+    parts = sorted((p.strip() for p in pattern.split("|") if p.strip()), key=len, reverse=True)
+    return re.compile(
+        "|".join(
+            re.escape(p) if HANGUL.search(p) else r"(?<![\w])" + re.escape(p) + r"(?:nya)?(?![\w])"
+            for p in parts
+        ),
+        flags,
+    )
+
+
+def _patterns(name: str) -> list[str]:
+    with (ROOT / "data" / "lexicon" / name).open(encoding="utf-8", newline="") as fh:
+        return [r["pattern"] for r in csv.DictReader(fh)]
+
+
+def test_trigger_patterns_match_like_one_alternative_per_word():
+    lex = load_lexicon()
+    events = [(rx, re.I) for _t, _l, rx, _c in lex.event_triggers]
+    agreements = [(rx, 0) for _t, rx in lex.agreement_triggers]
+    sectors = [(rx, re.I) for _s, rx in lex.sectors]
+    compiled = list(zip(_patterns("event_triggers.csv"), events, strict=True))
+    compiled += zip(_patterns("agreement_triggers.csv"), agreements, strict=True)
+    compiled += zip(_patterns("sectors.csv"), sectors, strict=True)
+    assert len(compiled) > 50
+    for n, (pattern, (rx, flags)) in enumerate(compiled):
+        ref = _reference_trigger_rx(pattern, flags)
+        words = [w.strip() for w in pattern.split("|") if w.strip()]
+        variants = words + [w.upper() for w in words] + [w + "nya" for w in words]
+        for text in _texts(variants, n, 40):
+            assert _spans(rx.finditer(text)) == _spans(ref.finditer(text)), (pattern, text)
+
+
+def test_date_patterns_skipped_without_digits_need_one():
+    """find_dates skips the patterns listed in _NEED_DIGIT on text without a digit: each of
+    their matches on the project's articles holds one."""
+    from kg.dates import _NEED_DIGIT, _NeedsDigit, _patterns
+
+    lex = load_lexicon()
+    p = _patterns(id(lex), tuple(lex.months), tuple(lex.weekdays))
+    assert _NEED_DIGIT <= set(p)
+    texts = [
+        f.read_text(encoding="utf-8")
+        for d in ("data/articles", "tests/articles")
+        for f in sorted((ROOT / d).iterdir())
+        if f.suffix in (".txt", ".html", ".jsonl")
+    ]
+    seen = 0
+    for name in _NEED_DIGIT:
+        assert isinstance(p[name], _NeedsDigit)
+        for text in texts:
+            for m in p[name].rx.finditer(text):
+                seen += 1
+                assert re.search(r"\d", m.group(0)), (name, m.group(0))
+    assert seen > 20
+    assert list(p["dmy"].finditer("Selasa, dua puluh tujuh Mei")) == []

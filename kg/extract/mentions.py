@@ -171,7 +171,7 @@ class _Finder:
     def organisations(self) -> None:
         text = self.text
         for etype, _lang, position, word in self.lex.org_heads:
-            if HANGUL.search(word):
+            if HANGUL.search(word) or word not in text:  # both patterns need the word
                 continue
             w = re.escape(word)
             if position == "prefix":
