@@ -149,12 +149,14 @@ def resolve_mentions(
         forms = [text[s:t] for s, t in e.mentions] + e.aliases
         # "Economic Promotion Agency (CEPA)": the parenthesis is an alias, not the name
         for f in list(forms):
-            pm = re.fullmatch(r"(.+?)\s*\(([^()]{1,15})\)", f)
+            # also inline: "Kedutaan Besar Republik Indonesia (KBRI) di Seoul"
+            pm = re.fullmatch(r"(.+?)\s*\(([^()]{1,15})\)\s*(.*)", f)
             if pm:
                 forms.remove(f)
                 inner = [] if _LEGAL_FORM.fullmatch(pm.group(2)) else [pm.group(2)]
-                forms += [pm.group(1), *inner]
-                e.aliases += [pm.group(1), *inner]
+                head = f"{pm.group(1)} {pm.group(3)}".strip()
+                forms += [head, *inner]
+                e.aliases += [head, *inner]
         e.aliases = [a for a in e.aliases if not re.search(r"\(.*\)", a)]
         if e.gazetteer and e.name in forms:
             pass

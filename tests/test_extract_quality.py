@@ -130,3 +130,68 @@ def test_meeting_last_year_gets_the_year() -> None:
     )
     meetings = _events(doc, "Meeting")
     assert meetings and meetings[0]["date"] == "2022"
+
+
+@pytest.fixture(scope="module")
+def delegation() -> dict:
+    return _doc("delegasi-dpr-seoul-2024.txt")
+
+
+def _posts(doc: dict) -> set[tuple[str, str, str]]:
+    return {(p["person"], p["role"], p["organization"]) for p in doc["posts"]}
+
+
+def test_numbered_committees_belong_to_the_title(delegation: dict) -> None:
+    posts = _posts(delegation)
+    assert ("Meutya Hafid", "Ketua Komisi I", "DPR RI") in posts
+    assert ("Dede Yusuf", "Anggota Komisi X", "DPR RI") in posts
+    assert ("Fachrul Razi", "Ketua Komite I", "DPD RI") in posts
+    names = {e["name"] for e in delegation["entities"]}
+    assert not any(n.startswith(("Komisi", "Komite")) for n in names), names
+
+
+def test_a_name_goes_on_past_its_acronym_to_a_known_place(delegation: dict) -> None:
+    names = {e["name"]: e for e in delegation["entities"]}
+    embassy = names["Kedutaan Besar Republik Indonesia di Seoul"]
+    assert embassy["type"] == "GovernmentOrganization" and "KBRI" in embassy["aliases"]
+    kit = names["Kawasan Industri Terpadu Batang"]
+    assert kit["type"] == "Facility" and "KIT Batang" in kit["aliases"]
+
+
+def test_the_body_before_a_comma_is_where_the_titled_person_serves(delegation: dict) -> None:
+    assert (
+        "Zelda Wulan Kartika",
+        "Kuasa Usaha Ad Interim",
+        "Kedutaan Besar Republik Indonesia di Seoul",
+    ) in _posts(delegation)
+
+
+def test_spelling_variants_and_nominalised_verbs(delegation: dict) -> None:
+    names = {e["name"]: e for e in delegation["entities"]}
+    assert "Indonesia Center" in names["Indonesia Centre"]["aliases"]
+    assert not any(n.startswith("Kehadiran") for n in names)
+
+
+def test_a_country_among_continents_is_the_continent(delegation: dict) -> None:
+    assert "Amerika" not in {e["name"] for e in delegation["entities"]}
+    doc = _text("Ekspor\n\nPerusahaan itu mengekspor kaca ke Amerika dan Korea Selatan.")
+    assert "Amerika" in {e["name"] for e in doc["entities"]}
+
+
+def test_company_title_after_a_legal_form_and_listed_partners() -> None:
+    doc = _doc("pipe-plant-makassar.txt")
+    assert ("Jeong Tak", "President Director", "POSCO International Co. Ltd") in _posts(doc)
+    companies = {e["name"] for e in doc["entities"] if e["type"] == "Company"}
+    assert {"PT Semen Tonasa", "Bumi Karsa"} <= companies
+    # the venue is not a partner of the agreement
+    pairs = {frozenset(c) for c in doc["cooperation"]}
+    assert frozenset({"POSCO International Co. Ltd", "Makassar"}) not in pairs
+    assert frozenset({"POSCO International Co. Ltd", "South Sulawesi"}) in pairs
+
+
+def test_a_sentence_end_is_not_a_legal_form() -> None:
+    doc = _text(
+        "Baterai\n\nPabrik itu milik perusahaan asal Korea Selatan. Menteri Investasi "
+        "Bahlil Lahadalia meresmikan pabrik tersebut."
+    )
+    assert ("Bahlil Lahadalia", "Menteri Investasi", "Indonesia") in _posts(doc)

@@ -53,6 +53,8 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
             finder.items.append(t.org)
     mentions = _drop_headline_guesses(_select(finder.items), text)
     _link_glosses(mentions, text)
+    _link_variants(mentions)
+    mentions = [m for m in mentions if not _continent_list(m, text)]
     # a person named once with a title is the same person wherever the name recurs
     known = {m.text for m in mentions if m.type == "Person" and len(m.text.split()) >= 2}
     known |= _nicknames(mentions, text, lex)
@@ -148,6 +150,61 @@ _NICK = re.compile(
     r"[ \u00a0]*\((?:akrab disapa |biasa disapa |dikenal sebagai |known as |)"
     r"([A-Z][a-z][\w'’-]*(?:[ \u00a0][A-Z][a-z][\w'’-]*)?)\)"
 )
+
+
+_SPELLING = [
+    (re.compile(r"(?i)centre\b"), "center"),
+    (re.compile(r"(?i)organisation"), "organization"),
+    (re.compile(r"(?i)programme\b"), "program"),
+    (re.compile(r"(?i)defence\b"), "defense"),
+    (re.compile(r"(?i)labour\b"), "labor"),
+]
+
+
+def _link_variants(mentions: list[Mention]) -> None:
+    """One body under two spellings ('Indonesia Centre' / 'Indonesia Center'), and a
+    company's short name inside its full one ('KCC Glass' in 'PT KCC Glass Indonesia'):
+    the later forms take the first form's name, so they resolve to one entity."""
+    seen: dict[tuple[str, str], str] = {}
+    bodies = [m for m in mentions if m.type in _BODY_TYPES and not m.key]
+    for m in bodies:
+        label = m.name or m.text
+        norm = label.casefold()
+        for rx, repl in _SPELLING:
+            norm = rx.sub(repl, norm)
+        norm = re.sub(r"[\s\-]+", " ", norm).strip()
+        first = seen.setdefault((m.type, norm), label)
+        if first != label:
+            m.name = first
+    companies = [m for m in bodies if m.type == "Company"]
+    for m in companies:
+        toks = (m.name or m.text).split()
+        if len(toks) < 2:
+            continue
+        for o in companies:
+            full = (o.name or o.text).split()
+            if len(full) <= len(toks):
+                continue
+            if any(full[i : i + len(toks)] == toks for i in range(len(full) - len(toks) + 1)):
+                m.name = o.name or o.text
+                break
+
+
+_CONTINENT = (
+    r"(?:Asia(?: Tenggara| Timur| Selatan| Pasifik)?|Eropa|Europe|Afrika|Africa|Amerika Latin|"
+    r"Latin America|Timur Tengah|Middle East|Oseania|Oceania|아시아|유럽|아프리카)"
+)
+_CONTINENT_LIST = re.compile(
+    rf"{_CONTINENT}(?:,?[ \u00a0]+(?:dan|and|serta|및)[ \u00a0]+|,[ \u00a0]*)$"
+)
+
+
+def _continent_list(m: Mention, text: str) -> bool:
+    """'negara-negara Asia, Eropa, dan Amerika': a country's name among continents is
+    the continent (America), not the state."""
+    if m.type != "Country":
+        return False
+    return bool(_CONTINENT_LIST.search(text[max(0, m.start - 40) : m.start]))
 
 
 def _nicknames(mentions: list[Mention], text: str, lex: Lexicon) -> set[str]:

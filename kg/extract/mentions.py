@@ -181,8 +181,13 @@ class _Finder:
                     tail = seq.match(text, m.end() + 1)
                     if not tail:
                         continue
+                    if word in ("Komisi", "Komite") and re.match(r"[IVXL]+\b|\d", tail.group(0)):
+                        continue  # "Komisi X DPR RI": part of a member's title, not a body
                     end = self._cut_tail(m.end() + 1, tail.end(), etype, m.start())
+                    end = self._over_acronym(end)
                     self._org(m.start(), end, etype, f"org-head:{word}")
+                    if etype == "Company":
+                        self._listed_company(end)
             else:
                 rx = re.compile(rf"(?<![\w]){w}(?![\w])")
                 for m in rx.finditer(text):
@@ -232,6 +237,45 @@ class _Finder:
         if rm and rm.start() > start:
             return rm.start() - 1
         return end
+
+    def _listed_company(self, end: int) -> None:
+        """'PT Hanwoo and Bahana Cipta': the name listed after a company is a company."""
+        m = re.match(
+            r"[ \u00a0]+(?:and|dan|&)[ \u00a0]+([A-Z][\w&'’-]*(?:[ \u00a0]+[A-Z][\w&'’-]*){0,3})",
+            self.text[end:],
+        )
+        if m is None:
+            return
+        name = m.group(1)
+        toks = name.split()
+        if (
+            len(toks) < 2
+            or any(_is_stop(self.lex, t) or t in self.lex.roles for t in toks)
+            or any(self.lex.surface_index.get(t) for t in toks)
+            or self.lex.role_regex.search(name)
+        ):
+            return
+        s = end + m.start(1)
+        self.add(Mention(s, s + len(name), name, "Company", rule="company-list", confidence=0.6))
+
+    def _over_acronym(self, end: int) -> int:
+        """'Kedutaan Besar Republik Indonesia (KBRI) di Seoul', 'Kawasan Industri Terpadu
+        (KIT) Batang': a name goes on past its acronym when a known place follows."""
+        m = re.match(
+            r"[ \u00a0]*\([A-Z][\w&.-]{1,11}\)[ \u00a0]+((?:di|in)[ \u00a0]+)?([A-Z][\w-]*)",
+            self.text[end:],
+        )
+        if m is None:
+            return end
+        place = m.group(2)
+        keys = self.lex.surface_index.get(place, [])
+        # a country after the acronym qualifies the name ("(BUFS) Korea Selatan") unless
+        # it is the seat ("… (KBRI) di Korea Selatan")
+        types = ("City", "Province", "Country") if m.group(1) else ("City", "Province")
+        known = place in self.lex.context_names or any(
+            self.lex.entries[k].type in types for k in keys
+        )
+        return end + m.end() if known else end
 
     def _extend_left(self, pos: int) -> int:
         """Start of the run of capitalised words before ``pos`` (same line)."""
@@ -304,12 +348,19 @@ class _Finder:
             if start <= g.start and g.end <= end and g.country:
                 country = g.country
                 break
+        key = None
+        known = self.lex.surface_index.get(name, [])
+        if len(known) == 1 and raw != name:
+            # the name without its inline acronym is one the gazetteer knows
+            entry = self.lex.entries[known[0]]
+            key, etype, country = entry.key, entry.type, entry.country
         self.add(
             Mention(
                 start,
                 end,
                 raw,
                 etype,
+                key=key,
                 rule=rule,
                 confidence=0.7,
                 country=country,

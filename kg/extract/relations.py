@@ -61,10 +61,14 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
         if wm:
             cut = s.start + wm.end()
             before_ents = [k for m, k in keyed if m.end <= s.start + wm.start()]
+            # "… with South Sulawesi Governor X in Makassar": the venue is not a partner
+            venues = _locative(keyed, ex.article.text, s)
             after_ents = [
                 k
                 for m, k in keyed
-                if m.start >= cut and not ex.article.text.startswith(("'s", "’s"), m.end)
+                if m.start >= cut
+                and m.start not in venues
+                and not ex.article.text.startswith(("'s", "’s"), m.end)
             ]
             explicit = False
             if before_ents and after_ents:

@@ -38,6 +38,25 @@ class TitleHit:
         return cls(person, surface, role.role, role.role_en, role.scope, org, modifier, rule=rule)
 
 
+_COMMITTEE = re.compile(
+    r"[ \u00a0]+(?:Komisi|Komite|Fraksi|Pansus|Panja)[ \u00a0]+(?:[IVXL]+|\d{1,2})(?![\w])"
+)
+_SERVING_BODIES = ("GovernmentOrganization", "Organization", "Company", "Ministry")
+
+
+def _skip_back(text: str, pos: int, chars: str) -> int:
+    """The position before ``pos`` once the given characters (one comma at most) are
+    skipped backwards: where a preceding mention would end."""
+    p = pos
+    while p > 0 and text[p - 1] in " \u00a0":
+        p -= 1
+    if p > 0 and text[p - 1] == "," and "," in chars:
+        p -= 1
+    else:
+        return -1
+    return p
+
+
 # words that end a Korean noun phrase with a particle, or dates and time words: not names
 _KO_NOT_NAME = re.compile(
     r"(?:는|은|이|가|을|를|와|과|의|에서|에|도|로|으로|고|며|면|다)$|^(?:이날|지난|오는|오늘|어제|당시|또한|한편)$"
@@ -175,12 +194,22 @@ def _find_titles(
                 modifier = lex.modifiers[tok]
         # T2: "<Org/Demonym> Governor Name"
         pre_org = by_end.get(rm.start() - 1) or by_end.get(rm.start())
+        if pre_org is None and re.search(
+            r"\b(?:Ltd|Co|Inc|Corp|Bhd|Tbk|Plc|LLC)\.[ \u00a0]$",
+            text[max(0, rm.start() - 8) : rm.start()],
+        ):
+            pre_org = by_end.get(rm.start() - 2)  # "PEM Korea Co. Ltd. President Director"
         # T1: Role [Org ...] [(/|merangkap|sekaligus|dan) Role [Org ...]]* [,] Name
         chain: list[tuple[re.Match[str], list[Mention]]] = []
         cur = rm
         remit: dict[int, str] = {}  # title start -> title with its remit, as written
         while True:
             role_end = skip_portfolio(cur.end())
+            # "Ketua Komisi III DPR RI", "Anggota Komisi X": a numbered committee is part of
+            # the title; the post is in the legislature
+            cm = _COMMITTEE.match(text, role_end)
+            if cm:
+                role_end = cm.end()
             remit[cur.start()] = text[cur.start() : role_end].lstrip()
             orgs_after, pos = orgs_from(role_end)
             chain.append((cur, orgs_after))
@@ -217,6 +246,13 @@ def _find_titles(
             if chain[0][1] == [] and pre_org is not None:
                 chain[0] = (chain[0][0], [pre_org])
                 rule = "org-title-name"
+            if chain[0][1] == [] and lex.roles[chain[0][0].group(0)].scope == "org":
+                # "perwakilan KBRI di Seoul, Atase Pendidikan Gogot Suharwoto": the body
+                # before the comma is where the titled person serves
+                app_org = by_end.get(_skip_back(text, rm.start(), ", \u00a0"))
+                if app_org is not None and app_org.type in _SERVING_BODIES:
+                    chain[0] = (chain[0][0], [app_org])
+                    rule = "org-comma-title-name"
         elif len(chain) == 1 and first_org is not None:
             # T3 apposition: "Pramono Anung, Gubernur DKI Jakarta"
             app = re.search(
