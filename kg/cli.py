@@ -81,6 +81,23 @@ _overrides_option = click.option(
 )
 
 
+_min_confidence_option = click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Leave out statements whose idkr:confidence is below this (0–1).",
+)
+
+
+def _filtered(store, min_confidence: float | None):
+    """The store itself, or an in-memory copy without low-confidence statements."""
+    if min_confidence is None:
+        return store
+    from .confidence import filtered_store
+
+    return filtered_store(store, min_confidence)
+
+
 def _open(settings: Settings, read_only: bool, spec: str | None = None):
     from .store import RemoteOptions, open_store
 
@@ -318,6 +335,7 @@ def queries_cmd() -> None:
     type=click.FloatRange(min=0, min_open=True),
     help="Stop the query after this many seconds (runs it in a child process).",
 )
+@_min_confidence_option
 @click.pass_obj
 def query(
     settings: Settings,
@@ -326,10 +344,12 @@ def query(
     params: tuple[str, ...],
     fmt: str,
     timeout: float | None,
+    min_confidence: float | None,
 ) -> None:
     """Run a named query (see 'kg queries'), a .rq FILE, or --sparql TEXT.
 
-    Queries only read; SPARQL Update is refused.
+    Queries only read; SPARQL Update is refused. With --min-confidence the query runs on
+    a copy of the graph without the statements below that confidence.
     """
     from .query import (
         NamedQuery,
@@ -348,8 +368,13 @@ def query(
             raise click.UsageError(f"--param expects NAME=VALUE, got '{p}'")
         k, v = p.split("=", 1)
         values[k.strip()] = v
+    if timeout and min_confidence is not None:
+        raise click.UsageError("--timeout and --min-confidence cannot be combined yet")
     store = _open(settings, read_only=True)
     try:
+        source, store = store, _filtered(store, min_confidence)
+        if source is not store:
+            source.close()
         if sparql:
             q = NamedQuery("ad-hoc", Path("-"), "", [], sparql)
             if values:
@@ -390,6 +415,33 @@ def _print_table(res) -> None:
     click.echo(f"{len(res.rows)} rows")
 
 
+@main.command()
+@click.argument("entity")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def explain(settings: Settings, entity: str, as_json: bool) -> None:
+    """Everything the graph says about ENTITY (a name, alias or IRI), with evidence.
+
+    Statements are grouped by kind (posts, events, agreements, cooperation, presence,
+    affiliation), each with its rule, confidence, evidence sentences and source articles;
+    entities merged with it (owl:sameAs) count as the same.
+    """
+    from .explain import explain as run_explain
+    from .explain import format_explanation
+
+    store = _open(settings, read_only=True)
+    try:
+        ex = run_explain(store, entity)
+    except KGError as exc:
+        raise _fail(exc) from exc
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(ex.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_explanation(ex), nl=False)
+
+
 # ------------------------------------------------------------- export / stats / validate
 
 
@@ -405,17 +457,21 @@ def _print_table(res) -> None:
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
 )
+@_min_confidence_option
 @click.pass_obj
-def export(settings: Settings, fmt: str, output: Path | None) -> None:
+def export(settings: Settings, fmt: str, output: Path | None, min_confidence: float | None) -> None:
     """Export the whole graph.
 
     Turtle/N-Triples hold the union of all graphs; TriG/N-Quads/JSON-LD keep one graph
-    per article.
+    per article. --min-confidence leaves out statements below that confidence.
     """
     from .vocab import PREFIXES
 
     store = _open(settings, read_only=True)
     try:
+        source, store = store, _filtered(store, min_confidence)
+        if source is not store:
+            source.close()
         if fmt in ("graphml", "gexf"):
             from .project import project, write_network
 
