@@ -16,6 +16,7 @@ EXAMPLES = {
     "agreements": {},
     "timeline": {"entity": "Pramono Anung"},
     "post-holders": {"organization": "DKI Jakarta"},
+    "post-holder-on": {"organization": "Jawa Barat", "role": "Gubernur", "on": "2024-07-03"},
     "connection": {"a": "DKI Jakarta", "b": "Chungcheongnam-do"},
     "cooperation-by-sector": {},
     "presence": {},

@@ -230,11 +230,17 @@ def _add_post(ctx: _Context, post: Post) -> None:
     org, person = ctx.entity(post.organization), ctx.entity(post.person)
     role = CONCEPT[f"role/{_escape(post.role_key, _KEY_SAFE)}"]
     post_key = f"post/{post.organization}/{post.role_key}"
+    # An acting official (Pj., Plt., 권한대행) holds a post of their own: the acting
+    # governor is not the governor, and the two can be in office side by side.
+    if post.modifier == "acting":
+        post_key += "/acting"
     post_node = URIRef(ctx.base + _escape(post_key, _KEY_SAFE))
     g.add((post_node, RDF.type, ORG.Post))
     g.add((post_node, ORG.role, role))
     g.add((post_node, ORG.postIn, org))
     g.add((post_node, RDFS.label, Literal(_post_label(ctx, post))))
+    if post.modifier == "acting":
+        g.add((post_node, IDKR.roleModifier, Literal("acting")))
     if post.modifier != "former":  # org:holds says the person holds the post now
         g.add((person, ORG.holds, post_node))
 
@@ -264,11 +270,12 @@ def _add_post(ctx: _Context, post: Post) -> None:
 def _post_label(ctx: _Context, post: Post) -> str:
     org = ctx.name(post.organization or "")
     lang = ctx.extraction.article.lang
+    acting = post.modifier == "acting"
     if lang == "ko":
-        return f"{org} {post.role}"
+        return f"{org} {post.role}" + (" 권한대행" if acting else "")
     if lang == "en":
-        return f"{post.role} of {org}"
-    return f"{post.role} {org}"
+        return ("Acting " if acting else "") + f"{post.role} of {org}"
+    return ("Pj. " if acting else "") + f"{post.role} {org}"
 
 
 def _agreement_key(agreement: Agreement | None) -> dict[str, object] | None:

@@ -261,7 +261,13 @@ def test_posts_and_memberships(graph: Graph) -> None:
 
     acting = one(graph, None, ORG.member, r("person/marullah-matali"))
     assert (acting, IDKR.roleModifier, Literal("acting")) in graph
-    assert (acting, IDKR.post, r("post/region/ID-JK/regional-secretary")) in graph
+    # the acting official holds an acting post, distinct from the post itself
+    acting_post = r("post/region/ID-JK/regional-secretary/acting")
+    assert (acting, IDKR.post, acting_post) in graph
+    assert (acting_post, ORG.role, CONCEPT["role/regional-secretary"]) in graph
+    assert (acting_post, IDKR.roleModifier, Literal("acting")) in graph
+    assert (acting_post, RDFS.label, Literal("Pj. Sekretaris Daerah DKI Jakarta")) in graph
+    assert (r("person/marullah-matali"), ORG.holds, acting_post) in graph
 
 
 def test_post_without_organization_is_left_out(graph: Graph) -> None:

@@ -42,6 +42,7 @@ SAMPLE_PARAMS: dict[str, dict[str, str]] = {
     "evidence": {"entity": CHUNGNAM},
     "most-connected": {"type": "Province"},
     "post-holders": {"organization": JAKARTA, "role": "governor", "on": "2025-12-31"},
+    "post-holder-on": {"organization": JAKARTA, "role": "Gubernur", "on": "2025-05"},
     "presence": {},
     "single-source-events": {"type": "Visit"},
     "timeline": {"entity": JAKARTA},
@@ -358,3 +359,20 @@ def test_sample_store_has_every_article(sample_store: KGStore) -> None:
         "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a <https://schema.org/NewsArticle> }",
     )
     assert res.rows[0][0] == Literal(10)
+
+
+def test_post_holder_on_a_date(sample_store: KGStore) -> None:
+    """'Gubernur DKI Jakarta' in May 2025 → Pramono Anung; acting posts are their own."""
+    rows = run(
+        sample_store, "post-holder-on", organization=JAKARTA, role="governor", on="2025-05-28"
+    )
+    assert (rows[0]["personLabel"], rows[0]["fit"], rows[0]["acting"]) == (
+        "Pramono Anung",
+        "held",
+        "false",
+    )
+    jabar = run(sample_store, "post-holder-on", organization=JABAR, role="governor", on="2024-07")
+    assert (jabar[0]["personLabel"], jabar[0]["acting"]) == ("Bey Machmudin", "true")
+    assert jabar[0]["post"].endswith("/post/region/ID-JB/governor/acting")
+    earlier = run(sample_store, "post-holder-on", organization=JABAR, role="governor", on="2019")
+    assert earlier[0]["personLabel"] == "Ahmad Heryawan" and earlier[0]["fit"] == "before"
