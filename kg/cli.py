@@ -644,3 +644,83 @@ def view(
     if message:
         click.echo(message, err=True)
     click.echo(f"wrote {res.path}: {res.nodes} entities, {res.edges} links")
+
+
+# --------------------------------------------------------------------------- load / diff
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["trig", "nquads"]),
+    help="Format of FILE [default: from its extension, .trig or .nq].",
+)
+@click.option(
+    "--consolidate/--no-consolidate",
+    default=True,
+    show_default=True,
+    help="Recompute the consolidated graph afterwards, as 'kg ingest' does.",
+)
+@click.pass_obj
+def load(settings: Settings, file: Path, fmt: str | None, consolidate: bool) -> None:
+    """Import a dump FILE (TriG or N-Quads, e.g. from 'kg export') into the store.
+
+    Each named graph in FILE replaces the stored graph of that name; other stored graphs
+    stay. The whole file is checked before anything is written, so a broken file changes
+    nothing.
+    """
+    from .consolidate import consolidate as run_consolidate
+
+    if fmt is None and file.suffix.lower() not in (".trig", ".nq", ".nquads"):
+        raise click.UsageError(
+            f"{file}: cannot tell the format from the extension; use .trig or .nq, or --format"
+        )
+    store = _open(settings, read_only=False)
+    try:
+        summary = store.load(file, fmt)
+        click.echo(f"loaded {summary.quads} quads in {summary.graphs} graphs from {file}")
+        if consolidate:
+            _echo_consolidation(run_consolidate(store, settings.base))
+    except KGError as exc:
+        raise _fail(exc) from exc
+    finally:
+        store.close()
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def diff(settings: Settings, old: str, new: str, as_json: bool) -> None:
+    """What changed from OLD to NEW: articles, entities, posts, events, agreements.
+
+    OLD and NEW are each a store folder, a server URL, or a dump file from 'kg export'
+    (.trig, .nq, .ttl, .nt).
+    """
+    from .diff import KINDS
+    from .diff import diff as run_diff
+    from .store import RemoteOptions
+
+    try:
+        remote = RemoteOptions.from_env(
+            layout=settings.store_layout, insecure=settings.insecure or None
+        )
+        result = run_diff(old, new, remote)
+    except KGError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"--- {result.old}\n+++ {result.new}")
+    for kind in KINDS:
+        change = result.changes[kind]
+        click.echo(f"{kind}: {len(change.added)} added, {len(change.removed)} removed")
+        for item in change.removed:
+            click.echo(f"  - {item.text}")
+        for item in change.added:
+            click.echo(f"  + {item.text}")
+    if result.unchanged:
+        click.echo("no differences")

@@ -103,14 +103,18 @@ class KGStore:
     def load(self, path: Path, fmt: str | None = None) -> LoadSummary:
         """Import a TriG or N-Quads dump: each named graph in it replaces the stored one.
 
-        The whole file is checked first, so a broken dump changes nothing.
+        The whole file is checked first, so a broken dump changes nothing. ``fmt`` may also
+        be ``turtle`` or ``ntriples`` (triples go to the default graph; for reading a dump
+        into a memory store, as ``kg diff`` does).
         """
         self._check_writable()
         fmt = fmt or LOAD_FORMATS.get(path.suffix.lower())
-        if fmt not in ("trig", "nquads"):
+        if fmt not in ("trig", "nquads", "turtle", "ntriples"):
             raise StoreError(
                 f"{path}: cannot tell the format; kg load reads TriG (.trig) or N-Quads (.nq)"
             )
+        if not path.is_file():
+            raise StoreError(f"{path}: no such file")
         rdf_format = FORMATS[fmt][0]
         graphs: set[str] = set()
         quads = 0
