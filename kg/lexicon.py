@@ -215,6 +215,7 @@ class Lexicon:
     demonyms: dict[str, str]  # adjective -> country ISO
     # "tahun lalu", "last month", "지난해": word -> ("year" | "month", offset)
     relative_periods: dict[str, tuple[str, int]] = field(default_factory=dict)
+    hangul_surnames: dict[str, str] = field(default_factory=dict)  # "김" -> "Kim"
 
 
 def _affixed(name: str, etype: str, affixes: list[tuple[str, str, str]]) -> set[str]:
@@ -458,9 +459,12 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
         (r["type"], r["lang"], r["position"], r["word"])
         for r in _rows(ldir / "org_heads.csv", ("type", "lang", "position", "word"))
     ]
-    surnames = frozenset(
-        r["romanized"] for r in _rows(ldir / "korean_surnames.csv", ("romanized",))
-    )
+    surname_rows = list(_rows(ldir / "korean_surnames.csv", ("romanized",)))
+    surnames = frozenset(r["romanized"] for r in surname_rows)
+    hangul_surnames: dict[str, str] = {}
+    for r in surname_rows:  # the first romanisation listed is the usual one ("이" → Lee)
+        if r.get("hangul"):
+            hangul_surnames.setdefault(r["hangul"], r["romanized"])
     stopwords = frozenset(r["word"] for r in _rows(ldir / "stopwords.csv", ("word",)))
     demonyms = {r["word"]: r["country"] for r in _rows(ldir / "demonyms.csv", ("word", "country"))}
     portfolio = frozenset(r["word"] for r in _rows(ldir / "portfolio_words.csv", ("word",)))
@@ -494,4 +498,5 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
         capitals=capitals,
         demonyms=demonyms,
         relative_periods=periods,
+        hangul_surnames=hangul_surnames,
     )

@@ -67,10 +67,16 @@ def _locative(keyed: list[tuple[Mention, str]], text: str, s: Sentence) -> set[i
         if _ENVOY_TO.search(before):
             prev = m
             continue  # "Ambassador to South Korea": the posting, not a place of the event
-        if _LOCATIVE.search(text[max(s.start, m.start - 12) : m.start]) or (
-            prev is not None
-            and prev.start in out
-            and re.fullmatch(r",[ \u00a0]*", text[prev.end : m.start])
+        if (
+            (
+                _LOCATIVE.search(text[max(s.start, m.start - 12) : m.start])
+                or re.match(r"(?:\([^)]{0,20}\))?에서", text[m.end : m.end + 24])  # "반둥에서"
+            )
+            or (
+                prev is not None
+                and prev.start in out
+                and re.fullmatch(r",[ \u00a0]*", text[prev.end : m.start])
+            )
         ):
             out.add(m.start)
         prev = m

@@ -299,7 +299,7 @@ _ANAPHOR = re.compile(
     r"meeting|signing)\b|\b(?:acara|kegiatan|kunjungan|pertemuan|penandatanganan|upacara|"
     r"kesempatan|momen)(?:[ \u00a0]+\w+){0,4}?[ \u00a0]+(?:tersebut|itu)\b|"
     r"\b(?:kesempatan|hari|acara)[ \u00a0]+yang[ \u00a0]+sama\b|\bon the same (?:day|occasion)\b|"
-    r"이날|이 자리|같은 날"
+    r"이날|이 자리|같은 날|당시"
 )
 # "had signed earlier", "yang telah ditandatangani sebelumnya": a signing of the past
 _EARLIER = re.compile(

@@ -38,6 +38,32 @@ class TitleHit:
         return cls(person, surface, role.role, role.role_en, role.scope, org, modifier, rule=rule)
 
 
+def _posted_to(word: str, lex: Lexicon) -> bool:
+    """'주인도네시아', '주한': an envoy's posting ('주' + the host country)."""
+    if word == "주한":
+        return True
+    keys = lex.surface_index.get(word[1:], []) if word.startswith("주") else []
+    return any(lex.entries[k].type == "Country" for k in keys)
+
+
+def _name_despite_ending(
+    text: str, start: int, word: str, org: Mention | None, lex: Lexicon
+) -> bool:
+    """'조코 위도도 인도네시아 대통령': a foreign name may end in a syllable that is also a
+    particle (도, 이, 고 …); so may a Korean name ('김영도 시장')."""
+    if org is None or not org.country:
+        return False
+    if org.country != "KR":
+        prev = re.search(r"([\uac00-\ud7a3]{2,6})[ \u00a0]+$", text[max(0, start - 10) : start])
+        return bool(
+            prev
+            and not _KO_NOT_NAME.search(prev.group(1))
+            and not lex.surface_index.get(prev.group(1))
+            and prev.group(1) not in lex.roles
+        )
+    return len(word) == 3 and word[0] in lex.hangul_surnames
+
+
 _COMMITTEE = re.compile(
     r"[ \u00a0]+(?:Komisi|Komite|Fraksi|Pansus|Panja)[ \u00a0]+(?:[IVXL]+|\d{1,2})(?![\w])"
 )
@@ -353,6 +379,23 @@ def _find_titles(
         )
         for m in rx.finditer(text):
             org_text = m.group(2)
+            role = lex.roles[m.group(3)]
+            if role.role in ("ambassador", "consul-general") and _posted_to(org_text, lex):
+                # "이상덕 주인도네시아 대사": the ambassador *to* Indonesia serves the state
+                # that sent them, implied by the article's side
+                pm = Mention(m.start(1), m.end(1), m.group(1), "Person", rule="korean-title")
+                hits.append(TitleHit.of(pm, m.group(3), role, None, None, "korean-envoy"))
+                continue
+            if _posted_to(m.group(1), lex):
+                # "다르마완 주한 인도네시아 대사": the name is the word before the posting
+                prev = re.search(r"([\uac00-\ud7a3]{2,6})[ \u00a0]+$", text[: m.start(1)])
+                org = next((g for g in finder.gaz if g.start == m.start(2)), None)
+                if prev and not _KO_NOT_NAME.search(prev.group(1)):
+                    pm = Mention(
+                        prev.start(1), prev.end(1), prev.group(1), "Person", rule="korean-title"
+                    )
+                    hits.append(TitleHit.of(pm, m.group(3), role, org, None, "korean-envoy"))
+                continue
             # the whole word first ("수방시의회"), then a known place inside it ("수방시")
             org = next(
                 (i for i in finder.items if i.start == m.start(2) and i.end == m.end(2)), None
@@ -384,7 +427,6 @@ def _find_titles(
                         country=e.country,
                         rule="gazetteer",
                     )
-            role = lex.roles[m.group(3)]
             start, end = m.start(1), m.end(1)
             if org is None and not _KO_NOT_NAME.search(org_text) and len(org_text) >= 2:
                 # "전라남도는 김영록 지사가": the word before the title is the name, and the
@@ -393,7 +435,9 @@ def _find_titles(
                 org = next(
                     (g for g in finder.gaz if g.start == m.start(1) and g.end <= m.end(1)), None
                 )
-            elif _KO_NOT_NAME.search(m.group(1)):
+            elif _KO_NOT_NAME.search(m.group(1)) and not _name_despite_ending(
+                text, m.start(1), m.group(1), org, lex
+            ):
                 if org is not None and unnamed is not None:
                     unnamed.append((org, role.role))  # "협약식에는 중부자바주 부지사와"
                 continue
