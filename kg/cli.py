@@ -126,6 +126,14 @@ def _open(settings: Settings, read_only: bool, spec: str | None = None):
     show_default=True,
     help="Refuse larger files (JSONL: lines). Env: KG_MAX_BYTES.",
 )
+@click.option(
+    "-w",
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Extract in this many processes (one writer); same graph for any number.",
+)
 @click.pass_obj
 def ingest(
     settings: Settings,
@@ -134,6 +142,7 @@ def ingest(
     quiet: bool,
     overrides_file: Path | None,
     max_bytes: int,
+    workers: int,
 ) -> None:
     """Extract the articles in PATHS (.txt, .html, .jsonl files or folders) into the store.
 
@@ -178,6 +187,7 @@ def ingest(
                 fail_fast=fail_fast,
                 overrides=overrides,
                 max_bytes=max_bytes,
+                workers=workers,
             )
     except KGError as exc:
         raise _fail(exc) from exc

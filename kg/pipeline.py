@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +15,7 @@ from .consolidate import ConsolidationSummary, Overrides, consolidate
 from .errors import InputError, KGError
 from .extract import extract
 from .lexicon import load_lexicon
+from .model import Article
 from .read import MAX_BYTES, iter_articles
 from .reference import GAZETTEER_GRAPH, gazetteer_graph
 from .store import KGStore
@@ -32,6 +37,102 @@ class IngestSummary:
         return len(self.failures)
 
 
+@dataclass(frozen=True)
+class _Built:
+    """One article, extracted and serialised (what a worker process hands back)."""
+
+    source: str
+    graph_iri: str
+    ntriples: bytes
+    triples: int
+    entities: tuple[str, ...]
+    events: int
+    agreements: int
+
+
+def _build(item: Article, base: str) -> _Built | InputError:
+    """Extract one article and serialise its graph; a bad article becomes an InputError."""
+    try:
+        ex = extract(item, load_lexicon())
+        graph = build_graph(ex, base)
+        nt = graph.serialize(format="nt", encoding="utf-8")
+    except KGError as exc:
+        return InputError(item.source, str(exc))
+    except ValueError as exc:  # a statement the RDF builder refuses: report, go on
+        return InputError(item.source, f"could not build the article's graph ({exc})")
+    return _Built(
+        item.source,
+        str(graph.identifier),
+        nt,
+        len(graph),
+        tuple(ex.entities),
+        len(ex.events),
+        sum(1 for e in ex.events if e.agreement is not None),
+    )
+
+
+def _build_chunk(chunk: list[Article], base: str) -> list[_Built | InputError]:
+    return [_build(a, base) for a in chunk]
+
+
+def _init_worker() -> None:
+    load_lexicon()  # once per process, before the first article
+
+
+def _chunks(
+    items: Iterable[Article | InputError], size: int
+) -> Iterator[list[Article | InputError]]:
+    chunk: list[Article | InputError] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _built_in_order(
+    items: Iterable[Article | InputError], base: str, workers: int
+) -> Iterator[_Built | InputError]:
+    """Each item extracted and serialised, in input order.
+
+    With ``workers > 1`` extraction runs in that many processes; at most ``2 × workers``
+    chunks of articles are in flight, so memory stays bounded however long the input.
+    """
+    if workers <= 1:
+        for item in items:
+            yield item if isinstance(item, InputError) else _build(item, base)
+        return
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process holding store threads
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker) as pool:
+        pending: deque[tuple[list[Article | InputError], Future | None]] = deque()
+
+        def drain_one() -> Iterator[_Built | InputError]:
+            chunk, fut = pending.popleft()
+            done = iter(fut.result()) if fut is not None else iter(())
+            for item in chunk:
+                yield item if isinstance(item, InputError) else next(done)
+
+        try:
+            for chunk in _chunks(items, _CHUNK):
+                articles = [a for a in chunk if not isinstance(a, InputError)]
+                fut = pool.submit(_build_chunk, articles, base) if articles else None
+                pending.append((chunk, fut))
+                while len(pending) > 2 * workers:
+                    yield from drain_one()
+            while pending:
+                yield from drain_one()
+        finally:
+            for _chunk, fut in pending:  # stopped early (fail-fast): drop the rest
+                if fut is not None:
+                    fut.cancel()
+
+
+_CHUNK = 8  # articles per task sent to a worker process
+BATCH_ARTICLES = 256  # article graphs written per store transaction
+
+
 def ingest(
     paths: Iterable[str | Path],
     store: KGStore,
@@ -40,41 +141,53 @@ def ingest(
     fail_fast: bool = False,
     overrides: Overrides | None = None,
     max_bytes: int = MAX_BYTES,
+    workers: int = 1,
 ) -> IngestSummary:
     """Extract every article under ``paths`` and replace its named graph in ``store``.
 
     A bad file is recorded in ``failures`` and the batch goes on (unless ``fail_fast``);
     articles already stored are never touched by another article's failure. Afterwards the
     consolidated graph is recomputed (with ``overrides`` if given, else the stored ones).
+
+    Input is streamed. ``workers`` > 1 extracts in that many processes while this one
+    writes; either way article graphs are written in input order, up to
+    :data:`BATCH_ARTICLES` per store transaction, so each article is either fully stored
+    or not at all, and the result is the same for any number of workers.
     """
     lex = load_lexicon()
     summary = IngestSummary()
     store.replace_graph(base + GAZETTEER_GRAPH, gazetteer_graph(lex, base))
-    for item in iter_articles(paths, max_bytes):
-        failure = item if isinstance(item, InputError) else None
-        if failure is None:
-            try:
-                ex = extract(item, lex)
-                graph = build_graph(ex, base)
-                store.replace_graph(str(graph.identifier), graph)
-            except KGError as exc:
-                failure = InputError(item.source, str(exc))
-            except ValueError as exc:  # a statement the RDF builder refuses: report, go on
-                failure = InputError(item.source, f"could not build the article's graph ({exc})")
-        if failure is not None:
-            summary.failures.append(failure)
+    batch: list[_Built] = []
+
+    def write() -> None:
+        if not batch:
+            return
+        store.replace_graphs([(b.graph_iri, b.ntriples) for b in batch])
+        for b in batch:
+            summary.articles += 1
+            summary.triples += b.triples
+            summary.seen_entities.update(b.entities)
+            summary.events += b.events
+            summary.agreements += b.agreements
             if on_article:
-                on_article(failure.path, failure)
+                on_article(b.source, None)
+        batch.clear()
+
+    results = _built_in_order(iter_articles(paths, max_bytes), base, workers)
+    with closing(results):  # fail-fast: stop the workers, drop what is in flight
+        for result in results:
+            if isinstance(result, _Built):
+                batch.append(result)
+                if len(batch) >= BATCH_ARTICLES:
+                    write()
+                continue
+            write()  # what came before the failure is stored before it is reported
+            summary.failures.append(result)
+            if on_article:
+                on_article(result.path, result)
             if fail_fast:
                 break
-            continue
-        summary.articles += 1
-        summary.triples += len(graph)
-        summary.seen_entities.update(ex.entities)
-        summary.events += len(ex.events)
-        summary.agreements += sum(1 for e in ex.events if e.agreement is not None)
-        if on_article:
-            on_article(item.source, None)
+    write()
     summary.entities = len(summary.seen_entities)
     # cross-article merges, events and tenures, recomputed from every article graph
     summary.consolidation = consolidate(store, base, overrides)

@@ -95,6 +95,20 @@ class KGStore:
         self._check_iri(graph_iri)
         self._backend.replace_graph(graph_iri, graph.serialize(format="nt", encoding="utf-8"))
 
+    def replace_graphs(self, graphs: list[tuple[str, bytes]]) -> None:
+        """Replace several named graphs, each with its N-Triples, in this order (a graph
+        named twice ends as the later one). Each graph is replaced atomically; the
+        embedded store writes new graphs in one transaction per call (bulk ingest)."""
+        self._check_writable()
+        for iri, _nt in graphs:
+            self._check_iri(iri)
+        batch = getattr(self._backend, "replace_graphs", None)
+        if batch is not None:
+            batch(graphs)
+            return
+        for iri, nt in graphs:
+            self._backend.replace_graph(iri, nt)
+
     def remove_graph(self, graph_iri: str) -> None:
         self._check_writable()
         self._check_iri(graph_iri)

@@ -63,6 +63,25 @@ class EmbeddedBackend:
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"{self.name}: could not write graph <{graph_iri}> ({exc})") from exc
 
+    def replace_graphs(self, graphs: list[tuple[str, bytes]]) -> None:
+        """Graphs not in the store yet go in together: one N-Quads load, one transaction
+        (several times faster than a SPARQL update each). A graph already stored is
+        replaced by its own DROP + INSERT update, so it is never seen half replaced."""
+        latest = dict(graphs)  # a graph named twice: the later one wins, as one by one
+        new: list[bytes] = []
+        for iri, nt in latest.items():
+            if self._store.contains_named_graph(ox.NamedNode(iri)):
+                self.replace_graph(iri, nt)
+            else:
+                # N-Triples lines end in " .\n" (newlines inside literals are escaped)
+                new.append(nt.replace(b" .\n", f" <{iri}> .\n".encode()))
+        if not new:
+            return
+        try:
+            self._store.load(b"".join(new), ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"{self.name}: could not write {len(new)} graphs ({exc})") from exc
+
     def drop_graphs(self, graph_iris: list[str]) -> None:
         for i in range(0, len(graph_iris), 500):
             chunk = graph_iris[i : i + 500]
