@@ -68,6 +68,8 @@ def main(
     base = base or DEFAULT_BASE
     if not base.endswith(("/", "#")):
         base += "/"
+    if insecure and store.startswith("https://"):
+        click.echo("warning: --insecure: the server's TLS certificate is not checked", err=True)
     ctx.obj = Settings(store=store, base=base, store_layout=store_layout, insecure=insecure)
 
 

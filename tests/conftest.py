@@ -3,6 +3,7 @@ real Oxigraph server for the remote-store tests."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -53,20 +54,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real Oxigraph server (PyPI ``oxigraph``) on a free port; yields its base URL.
-
-    Shared by the session: tests that need an empty dataset clear it themselves.
-    """
+@contextlib.contextmanager
+def oxigraph_serve(location: Path, *options: str) -> Iterator[str]:
+    """Run ``oxigraph serve`` (PyPI ``oxigraph``) on a free port until the block ends;
+    yields its base URL once it answers."""
     exe = Path(sys.executable).with_name("oxigraph")
     binary = str(exe) if exe.exists() else shutil.which("oxigraph")
     if binary is None:
         pytest.fail("the 'oxigraph' server binary is missing: pip install -e '.[test]'")
-    location = tmp_path_factory.mktemp("oxigraph")
     port = _free_port()
     proc = subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -82,12 +80,24 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 err = proc.stderr.read().decode() if proc.stderr else ""
                 pytest.fail(f"oxigraph serve did not start on port {port}: {err}")
             time.sleep(0.1)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    if proc.stderr:
-        proc.stderr.close()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stderr:
+            proc.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server on a free port for the whole session; yields its base URL.
+
+    Tests that need an empty dataset clear it themselves.
+    """
+    with oxigraph_serve(tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url

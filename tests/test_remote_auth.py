@@ -174,6 +174,7 @@ def test_tls_is_verified_by_default(
     # ... or when the user explicitly opts out
     res = kg("--store", tls_front, "--insecure", "stats", env=env)
     assert res.exit_code == 0, res.output
+    assert "warning: --insecure" in res.output
 
 
 def test_library_errors_name_the_store_without_userinfo(no_netrc: None) -> None:

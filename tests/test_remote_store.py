@@ -279,3 +279,31 @@ def test_the_oxigraph_commands_in_docs_stores_md_work(
     exported = Dataset()
     exported.parse(tmp_path / "kg.trig", format="trig")
     assert sum(1 for _ in exported.quads((None, None, None, None))) > 1000
+
+
+def test_the_portable_paths_give_the_same_results(
+    folder: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What Fuseki, GraphDB and Virtuoso use, exercised on an Oxigraph server: the union
+    default graph by server configuration (``--union-default-graph``), no whole-dataset
+    endpoint (exports read quads with a SELECT, loads go graph by graph) and replacing
+    articles with one SPARQL update instead of the Graph Store Protocol."""
+    from conftest import oxigraph_serve
+
+    with oxigraph_serve(tmp_path / "db", "--union-default-graph") as url:
+        monkeypatch.setenv("KG_STORE_UNION", "server")
+        monkeypatch.setenv("KG_STORE_DATASET_URL", "none")
+        monkeypatch.setenv("KG_STORE_REPLACE", "update")
+        store = KGStore(url)
+        assert store._backend.layout.union == "server" and "dataset" not in store._backend.urls
+        store.close()
+        run("--store", url, "ingest", "-q", str(ARTICLES))
+        portable = outcome_cli(url, tmp_path)
+        on_folder = outcome_cli(folder, tmp_path)
+        for key in on_folder:
+            assert portable[key] == on_folder[key], key
+        dump = tmp_path / "folder.trig"
+        run("--store", folder, "export", "--format", "trig", "-o", str(dump))
+        clear(url)
+        run("--store", url, "load", str(dump), "--no-consolidate")
+        assert outcome_cli(url, tmp_path)["nquads"] == on_folder["nquads"]

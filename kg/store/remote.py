@@ -93,6 +93,7 @@ class RemoteOptions:
     insecure: bool = False  # skip TLS certificate checks (never the default)
     timeout: float = 300.0
     replace: str = "gsp"  # "gsp": PUT the article graph; "update": DROP + INSERT DATA
+    union: str | None = None  # "param" | "server": overrides the layout's way to the union
     endpoints: dict[str, str] = field(default_factory=dict)  # query/update/gsp/dataset overrides
 
     @classmethod
@@ -103,6 +104,8 @@ class RemoteOptions:
             opts.layout = env["KG_STORE_LAYOUT"]
         if env.get("KG_STORE_REPLACE"):
             opts.replace = env["KG_STORE_REPLACE"]
+        if env.get("KG_STORE_UNION"):
+            opts.union = env["KG_STORE_UNION"]
         if env.get("KG_STORE_TIMEOUT"):
             try:
                 opts.timeout = float(env["KG_STORE_TIMEOUT"])
@@ -177,6 +180,8 @@ class RemoteBackend:
             raise StoreError(f"unknown store layout '{options.layout}' (use {', '.join(LAYOUTS)})")
         if options.replace not in ("gsp", "update"):
             raise StoreError(f"unknown replace mode '{options.replace}' (use gsp or update)")
+        if options.union not in (None, "param", "server"):
+            raise StoreError(f"unknown union mode '{options.union}' (use param or server)")
         parts = urllib.parse.urlsplit(url)
         if not parts.hostname:
             raise StoreError(f"{redact(url)}: not a server URL")
@@ -188,14 +193,16 @@ class RemoteBackend:
         self.read_only = read_only
         self.options = options
         layout = LAYOUTS[options.layout]
-        self.layout = replace(layout)
+        if options.union is not None:
+            layout = replace(layout, union=options.union)
+        self.layout = layout
         self.urls = {
             "query": _join(base, options.endpoints.get("query", layout.query)),
             "update": _join(base, options.endpoints.get("update", layout.update)),
         }
-        for key in ("gsp", "dataset"):
+        for key in ("gsp", "dataset"):  # optional endpoints; "none" turns one off
             path = options.endpoints.get(key, getattr(layout, key))
-            if path is not None:
+            if path is not None and path.lower() != "none":
                 self.urls[key] = _join(base, path)
         if parts.scheme == "https":
             context = ssl.create_default_context()
