@@ -334,13 +334,19 @@ def _entity_info(store) -> dict[str, dict]:
     info: dict[str, dict] = {}
     for r in _rows(store, "entities"):
         e = r["e"]
-        d = info.setdefault(e, {"type": r["type"], "country": "", "aliases": set(), "posts": set()})
-        if r["country"] and not d["country"]:
-            d["country"] = _country_code(r["country"])
-        if r["label"]:
-            labels[e][r["label"]] += 1
-            if (r["g"] or "").endswith("/graph/gazetteer"):
-                canonical.setdefault(e, r["label"])
+        info[e] = {
+            "type": r["t"] or "",
+            "country": _country_code(r["c"]),
+            "aliases": set(),
+            "posts": set(),
+        }
+        for entry in (r["labels"] or "").split("\x1f"):
+            if entry.count(" ") < 2:
+                continue
+            gaz, n, label = entry.split(" ", 2)
+            labels[e][label] += int(n)
+            if gaz == "1":
+                canonical[e] = min(canonical.get(e, label), label)
     for e, d in info.items():
         if "/country/" in e and not d["country"]:
             d["country"] = _country_code(e)

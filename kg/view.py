@@ -10,7 +10,7 @@ Content-Security-Policy forbids them), embeds the data as JSON with ``<``, ``>``
 plain strings, the side panel is built with ``textContent``.
 
 Above ``layout_threshold`` nodes the layout is computed here with networkx
-(ForceAtlas2 when available) and physics is off, so big views draw at once.
+(igraph's Fruchterman–Reingold) and physics is off, so big views draw at once.
 """
 
 from __future__ import annotations
@@ -84,27 +84,43 @@ def _tooltip_node(d: dict, degree: int) -> str:
 
 
 def layout(graph: nx.MultiDiGraph, seed: int = 42) -> dict[str, tuple[float, float]]:
-    """Positions in screen units for a large graph (ForceAtlas2 if networkx has it)."""
-    simple = nx.Graph()
-    simple.add_nodes_from(graph)
+    """Positions in screen units for a large graph: Fruchterman–Reingold from igraph.
+
+    igraph's C implementation (grid-based above 1,000 nodes) lays out 5,000 nodes in about
+    a second; networkx's ``forceatlas2_layout`` and ``spring_layout`` are quadratic in
+    Python/numpy and took minutes at that size (bench/bench_view.py).
+    """
+    import random
+
+    import igraph
+
+    index = {n: i for i, n in enumerate(graph)}
+    weights: dict[tuple[int, int], float] = {}
     for u, v, d in graph.edges(data=True):
-        w = simple.get_edge_data(u, v, {}).get("weight", 0) + d.get("weight", 1)
-        simple.add_edge(u, v, weight=w)
-    n = max(simple.number_of_nodes(), 1)
-    if hasattr(nx, "forceatlas2_layout"):
-        pos = nx.forceatlas2_layout(
-            simple, max_iter=60, seed=seed, scaling_ratio=2.0, strong_gravity=True
-        )
-    else:  # networkx < 3.4
-        pos = nx.spring_layout(simple, iterations=30, seed=seed)
-    xs = [float(p[0]) for p in pos.values()] or [0.0]
-    ys = [float(p[1]) for p in pos.values()] or [0.0]
+        key = (min(index[u], index[v]), max(index[u], index[v]))
+        weights[key] = weights.get(key, 0.0) + d.get("weight", 1)
+    g = igraph.Graph(n=len(index), edges=list(weights))
+    rng = random.Random(seed)
+    start = [(rng.uniform(-50, 50), rng.uniform(-50, 50)) for _ in range(len(index))]
+    coords = g.layout_fruchterman_reingold(
+        weights=[1.0 + math.log(w) for w in weights.values()] or None,
+        niter=300,
+        seed=start,
+        grid=True,
+    ).coords
+    if not coords:
+        return {}
+    xs = [c[0] for c in coords]
+    ys = [c[1] for c in coords]
     x0, y0 = min(xs), min(ys)
     span = max(max(xs) - x0, max(ys) - y0) or 1.0
-    size = 120.0 * math.sqrt(n)
+    size = 120.0 * math.sqrt(len(coords))
     return {
-        k: (round((float(p[0]) - x0) / span * size, 1), round((float(p[1]) - y0) / span * size, 1))
-        for k, p in pos.items()
+        n: (
+            round((coords[i][0] - x0) / span * size, 1),
+            round((coords[i][1] - y0) / span * size, 1),
+        )
+        for n, i in index.items()
     }
 
 
