@@ -206,9 +206,12 @@ def project(store, options: ProjectionOptions | None = None) -> nx.MultiDiGraph:
     for r in _rows(store, "evidence"):
         evidence[r["st"]].append((r["article"], r["sentence"] or ""))
 
+    info = _entity_info(store)
+    same = _merges(store, info)
     edges: dict[tuple[str, str, str], _Edge] = {}
 
     def add(a: str, b: str, relation: str, detail: str, st: str, arts: dict[str, float]) -> None:
+        a, b = same.get(a, a), same.get(b, b)
         if a == b:
             return
         if relation in SYMMETRIC and b < a:
@@ -270,8 +273,7 @@ def project(store, options: ProjectionOptions | None = None) -> nx.MultiDiGraph:
             k: e for k, e in edges.items() if k[2] in HAPPENING_RELATIONS or {k[0], k[1]} <= touched
         }
 
-    graph = nx.MultiDiGraph(articles=articles)
-    info = _entity_info(store)
+    graph = nx.MultiDiGraph(articles=articles, same_as=same)
     wanted_types = {t.casefold() for t in opts.types}
     wanted_countries = {c.upper() for c in opts.countries}
 
@@ -366,6 +368,30 @@ def _entity_info(store) -> dict[str, dict]:
     return info
 
 
+def _merges(store, info: dict[str, dict]) -> dict[str, str]:
+    """entity → the entity it was merged into (owl:sameAs, followed to the end); the
+    merged entity's labels, aliases and posts move to the one it joins."""
+    target: dict[str, str] = {}
+    for r in _rows(store, "merges"):
+        a, b = r["a"], r["b"]
+        if a in info and b in info and a != b:
+            target.setdefault(a, b)
+    same: dict[str, str] = {}
+    for a in target:
+        seen, c = {a}, target[a]
+        while c in target and target[c] not in seen:  # chains; a cycle stops where it closes
+            seen.add(c)
+            c = target[c]
+        if c != a:
+            same[a] = c
+    for a, c in same.items():
+        into, src = info[c], info[a]
+        into["aliases"].update(src["aliases"] | {src["label"]})
+        into["aliases"].discard(into["label"])
+        into["posts"].update(src["posts"])
+    return same
+
+
 def _node_attrs(n: str, info: dict[str, dict], happenings: dict[str, dict]) -> dict:
     if n in happenings:
         h = happenings[n]
@@ -393,6 +419,7 @@ def _node_attrs(n: str, info: dict[str, dict], happenings: dict[str, dict]) -> d
 
 def ego(graph: nx.MultiDiGraph, center: str, hops: int = 1) -> nx.MultiDiGraph:
     """The entities within ``hops`` links of ``center`` (edges followed both ways)."""
+    center = _canon(graph, center)
     if center not in graph:
         raise ViewError(f"{_label(graph, center)} has no links in this view (check the filters)")
     if hops < 0:
@@ -409,6 +436,7 @@ def paths(
     """Every simple path of at most ``max_hops`` links between ``a`` and ``b`` (at most
     ``limit`` paths), plus the shortest path when it is longer; path edges are marked
     ``on_path``, the ends ``focus``."""
+    a, b = _canon(graph, a), _canon(graph, b)
     for n in (a, b):
         if n not in graph:
             raise ViewError(f"{_label(graph, n)} has no links in this view (check the filters)")
@@ -438,7 +466,7 @@ def paths(
 
 def restrict(graph: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
     """The part of the graph among ``nodes`` (e.g. the IRIs a query returned)."""
-    keep = [n for n in nodes if n in graph]
+    keep = list(dict.fromkeys(_canon(graph, n) for n in nodes if _canon(graph, n) in graph))
     if not keep:
         raise ViewError(
             "none of the query's results is an entity with links in this view (events and "
@@ -459,6 +487,11 @@ def cap(graph: nx.MultiDiGraph, max_nodes: int) -> tuple[nx.MultiDiGraph, int]:
     top = set(ranked[:max_nodes])
     top.update(x for x in graph if graph.nodes[x].get("focus"))
     return graph.subgraph(top).copy(), n - len(top)
+
+
+def _canon(graph: nx.MultiDiGraph, n: str) -> str:
+    """The node that stands for entity ``n`` (merged entities share their target's node)."""
+    return graph.graph.get("same_as", {}).get(n, n)
 
 
 def _label(graph: nx.MultiDiGraph, n: str) -> str:

@@ -178,6 +178,7 @@ def build_network(graph: nx.MultiDiGraph, options: ViewOptions | None = None):
             node["x"], node["y"] = pos[n]
         net.nodes.append(node)
         net.node_ids.append(n)
+    seen_pairs: dict[frozenset, int] = {}
     for i, (u, v, _k, d) in enumerate(graph.edges(keys=True, data=True)):
         lu, lv = graph.nodes[u]["label"], graph.nodes[v]["label"]
         sources = "; ".join(arts[a]["date"] or "undated" for a in d["articles"][:6])
@@ -199,6 +200,9 @@ def build_network(graph: nx.MultiDiGraph, options: ViewOptions | None = None):
                 if x["article"] in art_index
             ],
         }
+        nth = seen_pairs[frozenset((u, v))] = seen_pairs.get(frozenset((u, v)), -1) + 1
+        if nth:  # several relations between one pair: fan them out instead of overlaying
+            edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.2 * nth}
         if d.get("on_path"):
             edge["color"] = {"color": "#f59e0b", "highlight": "#b45309"}
             edge["width"] = edge["width"] + 3
@@ -350,13 +354,15 @@ def view_graph(store, spec: ViewSpec) -> tuple[nx.MultiDiGraph, str]:
     if sum(x is not None for x in (spec.focus, spec.path, spec.query)) > 1:
         raise ViewError("use one of --focus, --path and --query at a time")
 
+    # names first: an unknown name is the likelier mistake, and cheaper to report
+    center = str(resolve_entity(store, spec.focus)) if spec.focus is not None else None
+    ends = [resolve_entity(store, x) for x in spec.path] if spec.path is not None else []
     graph = project(store, spec.projection)
     notes: list[str] = []
     if spec.focus is not None:
-        center = str(resolve_entity(store, spec.focus))
         graph = ego(graph, center, 1 if spec.hops is None else spec.hops)
     elif spec.path is not None:
-        a, b = (str(resolve_entity(store, x)) for x in spec.path)
+        a, b = (graph.graph["same_as"].get(x, x) for x in map(str, ends))
         hops = 3 if spec.hops is None else spec.hops
         graph = paths(graph, a, b, hops)
         shortest = graph.graph["shortest"]

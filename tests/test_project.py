@@ -3,6 +3,8 @@ filters, sub-views (ego, paths, query) and the GraphML/GEXF export — no HTML i
 
 from __future__ import annotations
 
+import io
+import urllib.request
 from pathlib import Path
 
 import networkx as nx
@@ -19,7 +21,7 @@ from kg.project import (
     project,
     write_network,
 )
-from kg.store import KGStore
+from kg.store import KGStore, open_store
 from kg.view import ViewSpec, view_graph
 
 B = DEFAULT_BASE
@@ -114,6 +116,17 @@ def test_relations_in_both_event_modes(graph, sample_store) -> None:
     assert loi, "the LoI is a node both provinces are party to"
     signers = {u for u, _, k in nodes_mode.in_edges(loi[0], keys=True) if k == "signed"}
     assert B + "person/pramono-anung" in signers
+
+
+def test_merged_entities_share_one_node(graph) -> None:
+    # consolidation states <person/김태흠> owl:sameAs <person/kim-tae-heum>
+    kim = B + "person/kim-tae-heum"
+    assert B + "person/김태흠" not in graph
+    assert "김태흠" in graph.nodes[kim]["aliases"]
+    assert graph.graph["same_as"][B + "person/김태흠"] == kim
+    signed = _edges(graph, kim, B + "person/pramono-anung")["signed with"]
+    assert _hosts(graph, signed["articles"]) == LOI_SOURCES  # the Korean report counts too
+    assert set(ego(graph, B + "person/김태흠", 1)) == set(ego(graph, kim, 1))
 
 
 def test_paths_for_the_seed_case(graph) -> None:
@@ -219,3 +232,28 @@ def test_export_network(graph, tmp_path: Path, fmt: str) -> None:
         int(d["weight"]) for u, v, d in back.edges(data=True) if {u, v} == {JAKARTA, CHUNGNAM}
     }
     assert 3 in weights
+
+
+def test_same_projection_on_a_sparql_server(sample_store, graph, oxigraph_server: str) -> None:
+    """Only the store's query API is used, so a real Oxigraph server gives the same graph."""
+    dump = io.BytesIO()
+    sample_store.dump(dump, "nquads")
+    for url, body, ctype in (
+        (f"{oxigraph_server}/update", b"update=CLEAR%20ALL", "application/x-www-form-urlencoded"),
+        (f"{oxigraph_server}/store", dump.getvalue(), "application/n-quads"),
+    ):
+        req = urllib.request.Request(url, data=body, method="POST")
+        req.add_header("Content-Type", ctype)
+        with urllib.request.urlopen(req, timeout=30):
+            pass
+    remote = project(open_store(oxigraph_server, read_only=True))
+
+    def summary(g: nx.MultiDiGraph) -> tuple:
+        nodes = {n: (d["label"], d["type"], d["country"]) for n, d in g.nodes(data=True)}
+        edges = {
+            (u, v, k): (d["weight"], len(d["evidence"]))
+            for u, v, k, d in g.edges(keys=True, data=True)
+        }
+        return nodes, edges
+
+    assert summary(remote) == summary(graph)

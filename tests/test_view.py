@@ -147,11 +147,19 @@ class Page:
         box = self.page.locator("#kg-network").bounding_box()
         return box["x"] + pt["x"], box["y"] + pt["y"]
 
-    def click_node(self, node_id: str) -> None:
+    def click_node(self, node_id: str) -> str:
+        """Click where the node is drawn; returns the node under the pointer (the topmost
+        one when nodes overlap)."""
         self.page.evaluate(
             "id => kgView.network.focus(id, {scale: 1.5, animation: false})", node_id
         )
-        self.page.mouse.click(*self.node_point(node_id))
+        x, y = self.node_point(node_id)
+        box = self.page.locator("#kg-network").bounding_box()
+        under = self.page.evaluate(
+            "pt => kgView.network.getNodeAt(pt)", {"x": x - box["x"], "y": y - box["y"]}
+        )
+        self.page.mouse.click(x, y)
+        return under
 
     def search(self, text: str) -> None:
         self.page.fill("#kg-search", text)
@@ -187,7 +195,7 @@ def test_search_focuses_and_click_shows_evidence(browser, page_file, graph) -> N
         assert "Chungcheongnam-do Economic Promotion Agency" in panel
         p.page.evaluate("kgView.network.unselectAll()")
 
-        p.click_node(JAKARTA)
+        assert p.click_node(JAKARTA) == JAKARTA
         assert p.page.evaluate("kgView.network.getSelectedNodes()") == [JAKARTA]
         panel = p.page.inner_text("#kg-panel")
         assert panel.startswith("DKI Jakarta")
@@ -240,8 +248,10 @@ def test_large_view_has_layout_and_no_physics(browser, graph, tmp_path: Path) ->
     try:
         assert p.page.evaluate("kgView.network.physics.options.enabled") is False
         assert p.page.inner_text("#kg-message") == "capped for the test"
-        p.click_node(CEPA)
-        assert p.page.inner_text("#kg-panel").startswith("Chungcheongnam-do Economic")
+        under = p.click_node(CEPA)
+        assert p.page.evaluate("kgView.network.getSelectedNodes()") == [under]
+        label = graph.nodes[under]["label"]
+        assert p.page.inner_text("#kg-panel").startswith(label)
         assert p.errors == [] and p.blocked == []
     finally:
         p.close()

@@ -142,7 +142,10 @@
     focusNode(id);
   }
   search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") runSearch(); });
-  search.addEventListener("change", runSearch);
+  search.addEventListener("input", function (ev) {
+    // picking a name from the suggestion list
+    if (ev.inputType === "insertReplacementText") runSearch();
+  });
 
   // ---------------------------------------------------------------- side panel
   var panel = document.getElementById("kg-panel");
