@@ -1,0 +1,406 @@
+"""Benchmark: ingest throughput, memory, store size, and named-query latency against rdflib.
+
+    python bench/run.py                      # 1,000 articles (the default, "1k")
+    python bench/run.py --size 10k --workers 2
+    python bench/run.py --size 100k --workers 2 --rdflib-max-quads 3000000
+
+What it does, all in one run:
+
+1. Generates the articles with ``bench/generate.py`` (seeded; cached in the work folder).
+2. Ingests them with ``kg ingest`` into a fresh embedded store (a folder) in a child
+   process, timing extraction + writing and the consolidation step separately, and
+   sampling the resident memory of that process and its workers every 0.1 s (peak RSS).
+3. Measures the store folder on disk.
+4. Runs every named query in ``queries/`` with realistic parameters (the most reported
+   Indonesian and Korean regions, a year, an agreement type …) ``--repeat`` times against
+   the store and reports p50/p95 latency.
+5. Dumps the dataset as N-Quads, loads it into rdflib's in-memory ``Dataset`` (union
+   default graph) in another child process, and runs the same queries with the same
+   parameters (as VALUES blocks, as for a SPARQL server), each under a per-query
+   timeout (``--rdflib-timeout``; reported as "> N s" instead of hanging). The ratio is
+   rdflib's p50 over Oxigraph's. Skipped above ``--rdflib-max-quads`` (rdflib holds
+   ~1.2 GiB per million triples).
+
+Prints a Markdown report (and ``--json FILE`` writes the figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (bench/ is not a package)
+
+SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
+
+# realistic parameter values: the generator's most reported places (the head of its
+# popularity order), a year in its range, common types
+ENTITY_A = "Aceh"
+ENTITY_B = "Seoul"
+PARAMS_BY_NAME = {"year": "2020", "on": "2020", "role": "governor", "organization": ENTITY_A}
+
+
+def query_params(name: str, params) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for p in params:
+        if p.kind == "entity":
+            values[p.name] = ENTITY_B if p.name == "b" else ENTITY_A
+        elif p.name == "type":
+            values[p.name] = {
+                "most-connected": "Province",
+                "single-source-events": "Signing",
+            }.get(name, "MoU")
+        elif p.name in PARAMS_BY_NAME:
+            values[p.name] = PARAMS_BY_NAME[p.name]
+    return values
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
+    total = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status", encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as fh:
+                    todo += [int(c) for c in fh.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_measured(cmd: list[str], timeout: float | None = None) -> tuple[str, float, int]:
+    """Run ``cmd``; return its stdout, wall time and peak RSS of its process tree."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            done.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    finally:
+        done.set()
+        sampler.join()
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark step failed ({proc.returncode}): {' '.join(cmd)}")
+    return out, wall, peak
+
+
+# --------------------------------------------------------------------------- children
+
+
+def child_ingest(store: str, path: str, workers: int) -> None:
+    """In a child process: ingest, timing extraction+writes and consolidation apart."""
+    import kg.pipeline as pipeline
+    from kg.store import open_store
+
+    timings: dict[str, float] = {}
+    consolidate = pipeline.consolidate
+
+    def timed_consolidate(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return consolidate(*args, **kwargs)
+        finally:
+            timings["consolidate"] = time.perf_counter() - t
+
+    pipeline.consolidate = timed_consolidate
+    t0 = time.perf_counter()
+    st = open_store(store)
+    summary = pipeline.ingest([path], st, workers=workers)
+    st.close()
+    total = time.perf_counter() - t0
+    print(
+        json.dumps(
+            {
+                "articles": summary.articles,
+                "failed": summary.failed,
+                "triples": summary.triples,
+                "entities": summary.entities,
+                "events": summary.events,
+                "seconds": total,
+                "consolidate_seconds": timings.get("consolidate", 0.0),
+            }
+        )
+    )
+
+
+class QueryTimeout(BaseException):
+    """Raised by the alarm; a BaseException because rdflib swallows Exception subclasses
+    while it evaluates FILTERs (see /work/shared/stack-facts.md)."""
+
+
+def child_rdflib(nquads: str, plan_file: str, timeout: float, repeat: int) -> None:
+    """In a child process: load the dump into rdflib's Dataset and run the query plan."""
+    from rdflib import Dataset
+
+    t = time.perf_counter()
+    ds = Dataset(default_union=True)
+    ds.parse(nquads, format="nquads")
+    load = time.perf_counter() - t
+    plan = json.loads(Path(plan_file).read_text(encoding="utf-8"))
+
+    def on_alarm(signum, frame):
+        raise QueryTimeout()
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    results = {}
+    for name, sparql in plan.items():
+        times: list[float] = []
+        rows = None
+        status = "ok"
+        for _ in range(repeat):
+            signal.setitimer(signal.ITIMER_REAL, timeout)
+            t = time.perf_counter()
+            try:
+                rows = len(list(ds.query(sparql)))
+            except QueryTimeout:
+                status = "timeout"
+                break
+            except Exception as exc:  # report rdflib's failure, go on with the next query
+                status = f"error: {type(exc).__name__}: {str(exc)[:80]}"
+                break
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            times.append(time.perf_counter() - t)
+            if sum(times) > 3 * timeout:
+                break  # enough samples of a slow query
+        results[name] = {"status": status, "times": times, "rows": rows}
+    print(json.dumps({"load_seconds": load, "quads": len(ds), "queries": results}))
+
+
+# --------------------------------------------------------------------------- report
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def ms(x: float) -> str:
+    return f"{x * 1000:.1f}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", choices=list(SIZES), default="1k", help="corpus size (1k)")
+    ap.add_argument("--articles", type=int, help="any other number of articles")
+    ap.add_argument("--workers", type=int, default=2, help="kg ingest --workers (2)")
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--repeat", type=int, default=20, help="runs per query (20)")
+    ap.add_argument("--rdflib-timeout", type=float, default=60.0, help="seconds per query")
+    ap.add_argument("--rdflib-max-quads", type=int, default=3_000_000)
+    ap.add_argument("--workdir", type=Path, help="keep corpus and store here")
+    ap.add_argument("--json", type=Path, help="also write the figures as JSON")
+    ap.add_argument("--_child", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args._child:
+        kind, *rest = args._child
+        if kind == "ingest":
+            child_ingest(rest[0], rest[1], int(rest[2]))
+        else:
+            child_rdflib(rest[0], rest[1], float(rest[2]), int(rest[3]))
+        return
+
+    n = args.articles or SIZES[args.size]
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = work / f"articles-{n}-seed{args.seed}.jsonl"
+    if not corpus.exists():
+        print(f"generating {n} articles → {corpus}", file=sys.stderr)
+        generate.write_jsonl(corpus, n, args.seed)
+    store_dir = work / "store"
+    shutil.rmtree(store_dir, ignore_errors=True)
+    me = [sys.executable, str(Path(__file__).resolve())]
+
+    print(f"ingesting with {args.workers} worker(s) …", file=sys.stderr)
+    out, wall, peak = run_measured(
+        me + ["--_child", "ingest", str(store_dir), str(corpus), str(args.workers)]
+    )
+    ing = json.loads(out.strip().splitlines()[-1])
+    size = folder_size(store_dir)
+
+    from kg.query import bind_params, list_queries, run_query
+    from kg.store import open_store
+    from kg.store.bind import inject_values
+
+    store = open_store(str(store_dir), read_only=True)
+    quads = len(store)
+    queries = list_queries()
+    ox_times: dict[str, list[float]] = {}
+    ox_rows: dict[str, int] = {}
+    plan: dict[str, str] = {}
+    for q in queries:
+        bindings = bind_params(store, q, query_params(q.name, q.params))
+        hide = tuple(p.name for p in q.params)
+        run_query(store, q.text, bindings, hide)  # warm-up
+        times = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            res = run_query(store, q.text, bindings, hide)
+            times.append(time.perf_counter() - t)
+        ox_times[q.name] = times
+        ox_rows[q.name] = len(res.rows)
+        plan[q.name] = inject_values(q.text, bindings)
+
+    rdf: dict | None = None
+    rdf_wall = rdf_peak = 0.0
+    if quads <= args.rdflib_max_quads:
+        dump = work / "dump.nq"
+        with dump.open("wb") as fh:
+            store.dump(fh, "nquads")
+        plan_file = work / "plan.json"
+        plan_file.write_text(json.dumps(plan), encoding="utf-8")
+        print(f"rdflib: loading {quads} quads and running the queries …", file=sys.stderr)
+        out, rdf_wall, rdf_peak = run_measured(
+            me
+            + [
+                "--_child",
+                "rdflib",
+                str(dump),
+                str(plan_file),
+                str(args.rdflib_timeout),
+                str(min(args.repeat, 5)),
+            ]
+        )
+        rdf = json.loads(out.strip().splitlines()[-1])
+    store.close()
+
+    # ---------------------------------------------------------------- the report
+    ingest_s = ing["seconds"] - ing["consolidate_seconds"]
+    figures = {
+        "articles": ing["articles"],
+        "failed": ing["failed"],
+        "workers": args.workers,
+        "triples": ing["triples"],
+        "quads_in_store": quads,
+        "wall_seconds": wall,
+        "ingest_seconds": ingest_s,
+        "consolidate_seconds": ing["consolidate_seconds"],
+        "articles_per_s_end_to_end": ing["articles"] / wall,
+        "articles_per_s_ingest": ing["articles"] / ingest_s,
+        "triples_per_s_ingest": ing["triples"] / ingest_s,
+        "peak_rss_bytes": peak,
+        "store_bytes": size,
+        "queries": {},
+        "rdflib": None,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f} at the end",
+    }
+    lines = [
+        f"### {ing['articles']:,} articles (seed {args.seed}, {args.workers} worker(s))",
+        "",
+        "| ingest | value |",
+        "|---|---|",
+        f"| articles stored / failed | {ing['articles']:,} / {ing['failed']} |",
+        f"| article triples / quads in store | {ing['triples']:,} / {quads:,} |",
+        f"| wall time, whole `kg ingest` | {wall:.1f} s |",
+        f"| … extraction + writes | {ingest_s:.1f} s |",
+        f"| … consolidation | {ing['consolidate_seconds']:.1f} s |",
+        f"| articles/s end to end | {ing['articles'] / wall:.1f} |",
+        f"| articles/s, triples/s (extraction + writes) | "
+        f"{ing['articles'] / ingest_s:.1f}, {ing['triples'] / ingest_s:,.0f} |",
+        f"| peak RSS (all processes) | {peak / 2**20:,.0f} MiB |",
+        f"| store size on disk | {size / 2**20:,.1f} MiB |",
+        "",
+    ]
+    header = "| query | rows | Oxigraph p50 ms | p95 ms |"
+    sep = "|---|---|---|---|"
+    if rdf is not None:
+        header += " rdflib p50 ms | rdflib ÷ Oxigraph |"
+        sep += "---|---|"
+    lines += [header, sep]
+    ox_total = rdf_total = 0.0
+    rdf_lower_bound = False
+    for q in queries:
+        t = ox_times[q.name]
+        p50, p95 = pct(t, 50), pct(t, 95)
+        ox_total += p50
+        row = f"| {q.name} | {ox_rows[q.name]} | {ms(p50)} | {ms(p95)} |"
+        entry = {"rows": ox_rows[q.name], "p50": p50, "p95": p95}
+        if rdf is not None:
+            r = rdf["queries"][q.name]
+            if r["status"] == "timeout":
+                rdf_p50 = args.rdflib_timeout
+                rdf_lower_bound = True
+                row += f" > {args.rdflib_timeout * 1000:.0f} (timeout) | > {rdf_p50 / p50:,.0f}× |"
+            elif r["status"] != "ok":
+                rdf_p50 = 0.0
+                row += f" {r['status']} | – |"
+            else:
+                rdf_p50 = statistics.median(r["times"])
+                same = "" if r["rows"] == ox_rows[q.name] else f" ({r['rows']} rows)"
+                row += f" {ms(rdf_p50)}{same} | {rdf_p50 / p50:,.1f}× |"
+            rdf_total += rdf_p50
+            entry["rdflib"] = {"status": r["status"], "p50": rdf_p50, "rows": r["rows"]}
+        figures["queries"][q.name] = entry
+        lines.append(row)
+    if rdf is not None:
+        more = "> " if rdf_lower_bound else ""
+        lines.append(
+            f"| **whole suite (sum of p50)** | | {ms(ox_total)} | | {more}{ms(rdf_total)} | "
+            f"{more}{rdf_total / ox_total:,.0f}× |"
+        )
+        figures["rdflib"] = {
+            "load_seconds": rdf["load_seconds"],
+            "quads": rdf["quads"],
+            "peak_rss_bytes": rdf_peak,
+            "suite_ratio": rdf_total / ox_total,
+            "suite_ratio_is_lower_bound": rdf_lower_bound,
+        }
+        lines += [
+            "",
+            f"rdflib `Dataset(default_union=True)` loaded the N-Quads dump "
+            f"({rdf['quads']:,} triples in the union) in {rdf['load_seconds']:.1f} s, "
+            f"peak RSS {rdf_peak / 2**20:,.0f} MiB; per-query timeout {args.rdflib_timeout:.0f} s.",
+        ]
+    else:
+        lines += ["", f"rdflib skipped: {quads:,} quads > --rdflib-max-quads."]
+    lines += ["", f"Machine: {figures['machine']}."]
+    print("\n".join(lines))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    if not args.workdir:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
