@@ -195,3 +195,64 @@ def test_a_sentence_end_is_not_a_legal_form() -> None:
         "Bahlil Lahadalia meresmikan pabrik tersebut."
     )
     assert ("Bahlil Lahadalia", "Menteri Investasi", "Indonesia") in _posts(doc)
+
+
+@pytest.fixture(scope="module")
+def renewal():
+    art = next(iter(read_file(ROOT / "tests/articles/jabar-gyeonggi-2025.txt")))
+    return extract(art)
+
+
+def test_signatory_list_apposition_and_acting_titles(renewal) -> None:
+    doc = renewal.to_json()
+    (signing,) = [e for e in doc["events"] if e["type"] == "Signing"]
+    # "ditandatangani oleh Gubernur Jawa Barat, Dedi Mulyadi, Wakil Gubernur …, dan Plt. …"
+    assert set(signing["participants"]) == {"Dedi Mulyadi", "Kim Sung-joong", "Noneng Komara"}
+    # the trade office of West Java is one of its organs, not a third party
+    assert set(signing["agreement"]["parties"]) == {"Jawa Barat", "Gyeonggi-do"}
+    posts = {
+        (renewal.entities[p.person].name, p.role, p.modifier): p.organization for p in renewal.posts
+    }
+    assert posts[("Dedi Mulyadi", "Gubernur", None)] == "region/ID-JB"
+    assert ("Noneng Komara", "Kepala", "acting") in posts  # "Plt. Kepala Dinas …"
+    assert ("Bey Machmudin", "Gubernur", "acting") in posts  # "Pj. Gubernur …"
+
+
+def test_weekday_only_date_and_anaphoric_agreement(renewal) -> None:
+    doc = renewal.to_json()
+    (signing,) = [e for e in doc["events"] if e["type"] == "Signing"]
+    # "… di Gedung Sate, Bandung, Kamis." then "Nota kesepahaman itu ditandatangani …":
+    # the Thursday before the Friday, 14 March 2025 publication; never the date of the
+    # earlier visit told later ("Sebelumnya, … 12 Desember 2024")
+    assert signing["date"] == "2025-03-13"
+    (visit,) = [e for e in doc["events"] if e["type"] == "Visit"]
+    assert visit["date"] == "2024-12-12"
+
+
+def test_a_slip_in_a_name_is_the_same_person(renewal) -> None:
+    doc = renewal.to_json()
+    persons = {e["name"]: e for e in doc["entities"] if e["type"] == "Person"}
+    assert "Dedi Mulyad" not in persons
+    assert "Dedi Mulyad" in persons["Dedi Mulyadi"]["aliases"]
+    # two people whose names merely look alike stay two
+    other = _text(
+        "Tim\n\nBupati Jember Hendy Siswanto bertemu Kepala Dinas Pariwisata Jember "
+        "Hendy Setiawan di Jember."
+    )
+    names = {e["name"] for e in other["entities"] if e["type"] == "Person"}
+    assert {"Hendy Siswanto", "Hendy Setiawan"} <= names
+
+
+def test_a_plain_dateline_is_not_a_partner(renewal) -> None:
+    pairs = {frozenset(c) for c in renewal.to_json()["cooperation"]}
+    assert pairs == {frozenset({"Jawa Barat", "Gyeonggi-do"})}
+
+
+def test_day_first_numeric_dates() -> None:
+    from datetime import date
+
+    from kg.dates import find_dates
+    from kg.lexicon import load_lexicon
+
+    found = find_dates("pada 15/03/2025 dan Senin (3/2/2025)", load_lexicon(), date(2025, 3, 14))
+    assert [d.value for d in found if d.exact] == ["2025-03-15", "2025-02-03"]

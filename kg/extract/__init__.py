@@ -59,6 +59,7 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
     # a person named once with a title is the same person wherever the name recurs
     known = {m.text for m in mentions if m.type == "Person" and len(m.text.split()) >= 2}
     known |= _nicknames(mentions, text, lex)
+    _typo_aliases(mentions, lex)
     # "Widodo", "Khofifah": a first or last name alone, when only one known person has it
     short: dict[str, set[str]] = {}
     surnames: dict[str, set[str]] = {}
@@ -214,6 +215,36 @@ def _continent_list(m: Mention, text: str) -> bool:
     if m.type != "Country":
         return False
     return bool(_CONTINENT_LIST.search(text[max(0, m.start - 40) : m.start]))
+
+
+def _typo_aliases(mentions: list[Mention], lex: Lexicon) -> None:
+    """'Dedi Mulyadi' … 'Dedi Mulyad': a name that differs from an earlier one of the same
+    shape by a slip in one long word is that person (Korean names, short and alike, never)."""
+    from difflib import SequenceMatcher
+
+    persons = [m for m in mentions if m.type == "Person" and not m.key]
+    firsts: dict[str, Mention] = {}
+    for m in persons:
+        firsts.setdefault(m.text, m)
+    names = list(firsts)
+    for i, a in enumerate(names):
+        ta = a.split()
+        if len(ta) < 2 or ta[0] in lex.korean_surnames:
+            continue
+        for b in names[i + 1 :]:
+            tb = b.split()
+            if len(tb) != len(ta) or a == b:
+                continue
+            diff = [(x, y) for x, y in zip(ta, tb, strict=True) if x != y]
+            if len(diff) != 1:
+                continue
+            x, y = diff[0]
+            if min(len(x), len(y)) < 5 or SequenceMatcher(None, x, y).ratio() < 0.85:
+                continue
+            # the form seen first is the name; the other is its slip
+            first, slip = (a, b) if firsts[a].start < firsts[b].start else (b, a)
+            if slip not in firsts[first].aliases:
+                firsts[first].aliases.append(slip)
 
 
 def _nicknames(mentions: list[Mention], text: str, lex: Lexicon) -> set[str]:

@@ -180,6 +180,10 @@ def _events(
             for nxt in infos[idx + 1 : idx + 9]:
                 if nxt.sent.related or not nxt.dates:
                     continue
+                if idx > 0 and not _SAID.search(nxt.sent.text) or _EARLIER.search(nxt.sent.text):
+                    # a dated report of something else, or of an earlier step (a headline
+                    # sums up the report below it: any dated sentence will do)
+                    continue
                 if any(_key(m, key_of) in persons for m in nxt.mentions):
                     date_v = nxt.dates[0].value
                     break
@@ -197,9 +201,13 @@ def _events(
         if date_v is None and events and _ANAPHOR.search(s.text):
             # "Pada kesempatan kunjungan tersebut …", "The signing ceremony was held in
             # Bali": the event told just before, its date and (if none here) its place
-            prev = events[-1]
+            prev = next((e for e in reversed(events) if e.date), events[-1])
             date_v = prev.date
             location = location or prev.location
+        elif date_v is None and idx > 0 and _ANAPHOR.search(s.text) and infos[idx - 1].dates:
+            # "… memperbarui nota kesepahaman di Gedung Sate, Kamis. Nota kesepahaman itu
+            # ditandatangani oleh …": the sentence before says when
+            date_v = infos[idx - 1].dates[0].value
         ev = Event(
             etype,
             date_v,
@@ -299,6 +307,9 @@ _ANAPHOR = re.compile(
     r"meeting|signing)\b|\b(?:acara|kegiatan|kunjungan|pertemuan|penandatanganan|upacara|"
     r"kesempatan|momen)(?:[ \u00a0]+\w+){0,4}?[ \u00a0]+(?:tersebut|itu)\b|"
     r"\b(?:kesempatan|hari|acara)[ \u00a0]+yang[ \u00a0]+sama\b|\bon the same (?:day|occasion)\b|"
+    r"\b(?:nota[ \u00a0]+kesepahaman|nota[ \u00a0]+kesepakatan|MoU|LoI|perjanjian|kesepakatan)"
+    r"(?:[ \u00a0]+\w+){0,2}?[ \u00a0]+(?:itu|tersebut)\b|"
+    r"\bthe (?:agreement|memorandum|deal|MoU|LoI)\b|"
     r"이날|이 자리|같은 날|당시"
 )
 # "had signed earlier", "yang telah ditandatangani sebelumnya": a signing of the past
@@ -306,6 +317,10 @@ _EARLIER = re.compile(
     r"(?i)\b(?:sebelumnya|terdahulu|pernah|previously|earlier|had signed|had been signed|"
     r"in the past|so far|to date|currently|saat ini|kini|hingga kini)\b|앞서|지난해|이전에|현재|"
     r"지금까지"
+)
+_SAID = re.compile(
+    r"(?i)\b(?:kata|ujar|ucap|tutur|jelas|ungkap|imbuh|tambah|said|says|told|added|noted)\b|"
+    r"(?:라고|며|고)[ \u00a0]+(?:말|밝|설명|강조)"
 )
 _ASIDE_CUE = re.compile(
     r"(?i)\b(?:sebelum|setelah|sesudah|usai|seusai|selepas|before|after|prior to|following)"
@@ -436,11 +451,16 @@ def _capitals_as_states(parties: list[str], s: Sentence, ex: Extraction, lex: Le
 def _without_organs(keys: list[str], ents: dict[str, Entity]) -> list[str]:
     """'수방시의회' beside '수방시', 'Jakarta City Council' beside 'Jakarta': the place
     stands for its own bodies when it comes to who signed."""
+    places = [o for o in keys if ents[o].type in ("Province", "City")]
     return [
         k
         for k in keys
         if ents[k].type in ("Country", "Province", "City")
-        or not any(o != k and ents[k].name.startswith(ents[o].name) for o in keys)
+        or not (
+            any(o != k and ents[k].name.startswith(ents[o].name) for o in keys)
+            # "Dinas Perdagangan Jawa Barat" beside "Jawa Barat"
+            or any(re.search(rf"\b{re.escape(ents[o].name)}$", ents[k].name) for o in places)
+        )
     ]
 
 

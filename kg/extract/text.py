@@ -26,6 +26,10 @@ _DATELINE = re.compile(
     re.M,
 )
 _DATELINE_UPPER = re.compile(r"^[ \t\u00a0]*[A-Z][A-Z .]{2,25},[^\n]{0,40}?[-–—]{1,2}\s", re.M)
+# "Bandung - Pemerintah Provinsi …": a place alone before a spaced dash opens the report
+_DATELINE_PLAIN = re.compile(
+    r"^[ \t\u00a0]*[A-Z][A-Za-z.]+(?:[ \t][A-Z][A-Za-z.]+)?[ \t]+[-–—]{1,2}[ \t]+(?=[A-Z\"“])", re.M
+)
 _RELATED = re.compile(
     r"^[ \t\u00a0]*(?:Berita Terkait|Baca Juga|Artikel Terkait|Related News|Related Articles|"
     r"Read Also|관련기사)\b.*$",
@@ -93,6 +97,7 @@ def excluded_spans(text: str) -> list[tuple[int, int]]:
     spans += [m.span() for m in _CREDIT.finditer(text)]
     spans += [m.span() for m in _DATELINE.finditer(text)]
     spans += [m.span() for m in _DATELINE_UPPER.finditer(text)]
+    spans += [m.span() for m in _DATELINE_PLAIN.finditer(text)]
     return spans
 
 
