@@ -128,10 +128,3 @@ def test_korean_date_forms() -> None:
 )
 def test_romanised_korean_names(hangul: str, roman: str | None) -> None:
     assert romanise_name(hangul, load_lexicon()) == roman
-
-
-def test_korean_persons_carry_their_romanised_name(battery: dict) -> None:
-    assert "Lee Sang-deok" in _ent(battery, "이상덕")["aliases"]
-    assert "Kim Gwan-yong" in _ent(battery, "김관용")["aliases"]
-    # foreign names written in Hangul get none
-    assert _ent(battery, "조코 위도도")["aliases"] == []
