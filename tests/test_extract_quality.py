@@ -256,3 +256,31 @@ def test_day_first_numeric_dates() -> None:
 
     found = find_dates("pada 15/03/2025 dan Senin (3/2/2025)", load_lexicon(), date(2025, 3, 14))
     assert [d.value for d in found if d.exact] == ["2025-03-15", "2025-02-03"]
+
+
+def test_named_agreements_are_entities_not_partners() -> None:
+    doc = _text(
+        "MoU\n\nGubernur Sulawesi Selatan dan Gubernur Jeollanam-do menandatangani dua MoU "
+        "di Makassar, Senin (6/3/2023). Kedua MoU tersebut adalah MoU untuk Pengembangan "
+        "Pariwisata Bahari dan MoU untuk Pertukaran Pelajar dan Mahasiswa."
+    )
+    agreements = {e["name"] for e in doc["entities"] if e["type"] == "Agreement"}
+    assert agreements == {
+        "MoU untuk Pengembangan Pariwisata Bahari",
+        "MoU untuk Pertukaran Pelajar dan Mahasiswa",
+    }
+    for pair in doc["cooperation"]:
+        assert not set(pair) & agreements, pair
+    # an agreement word and a date are no name
+    doc = _text("MoU\n\nKedua kota menandatangani MoU pada Senin di Busan.")
+    assert not [e for e in doc["entities"] if e["type"] == "Agreement"]
+
+
+def test_a_dash_between_adversaries_is_no_cooperation() -> None:
+    doc = _text(
+        "Isu global\n\nMenlu RI menegaskan kembali dukungan bagi kerja sama Indonesia-Korea "
+        "Selatan dan mendorong diakhirinya konflik Israel-Palestina."
+    )
+    pairs = {frozenset(c) for c in doc["cooperation"]}
+    assert frozenset({"Indonesia", "Korea Selatan"}) in pairs
+    assert frozenset({"Israel", "Palestina"}) not in pairs

@@ -39,6 +39,7 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
     finder.foreign_hangul_places()
     finder.hangul_bodies()
     finder.programmes()
+    finder.agreement_names()
     finder.governments()
     finder.persons()
     pre = _select(list(finder.items))

@@ -123,7 +123,7 @@ def _events(
         actors = [
             k
             for m, k in keyed
-            if ents[k].type not in ("Person", "Facility", "Program")
+            if ents[k].type not in ("Person", "Facility", "Program", "Agreement")
             and k != location
             and m.start not in places
             and not ex.article.text.startswith(("'s", "’s"), m.end)
@@ -384,7 +384,7 @@ def _parties(s: Sentence, keyed: list, ents: dict, ex: Extraction, persons: list
     cands = [
         k
         for m, k in keyed
-        if ents[k].type not in ("Person", "Facility", "Program")
+        if ents[k].type not in ("Person", "Facility", "Program", "Agreement")
         and m.start not in places
         # "Jakarta's capital relocation project": a possessive modifies, it does not sign
         and not text.startswith(("'s", "’s"), m.end)

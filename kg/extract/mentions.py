@@ -493,6 +493,39 @@ class _Finder:
                 )
             )
 
+    def agreement_names(self) -> None:
+        """'MoU untuk Pengembangan Sumber daya Alam', 'Memorandum of Understanding on
+        Maritime Cooperation': an agreement word, a preposition and a capitalised title is
+        the name of that agreement."""
+        rx = re.compile(
+            r"\b(?:MoU|MOU|LoI|LOI|Memorandum of Understanding|Letter of Intent|Nota "
+            r"Kesepahaman|Perjanjian|Agreement)[ \u00a0]+(?:untuk|tentang|mengenai|bidang|on|"
+            r"for|about|concerning)[ \u00a0]+(?=[A-Z])"
+        )
+        word = r"[A-Z][\w&'’-]*"
+        title = re.compile(rf"{word}(?:[ \u00a0]+(?:{word}|(?:[a-z][\w-]*)(?=[ \u00a0]+[A-Z])))*")
+        for m in rx.finditer(self.text):
+            t = title.match(self.text, m.end())
+            if t is None:
+                continue
+            name = self.text[m.start() : t.end()]
+            # "… dan MoU untuk B": a second agreement starts a new name
+            cut = re.search(r"[ \u00a0]+(?:dan|and)[ \u00a0]+(?=MoU|MOU|LoI|Perjanjian)", name)
+            if cut:
+                name = name[: cut.start()]
+            if len(name[m.end() - m.start() :].split()) < 2:
+                continue  # "MoU on Tuesday": one word is no title
+            self.add(
+                Mention(
+                    m.start(),
+                    m.start() + len(name),
+                    name,
+                    "Agreement",
+                    rule="agreement-name",
+                    confidence=0.7,
+                )
+            )
+
     def programmes(self) -> None:
         rx = re.compile(
             r"\b(?:program|programme|gerakan|kebijakan|policy|campaign|kampanye)\s+"

@@ -9,6 +9,12 @@ from ..model import Entity, Extraction, Relation
 from .common import _COOP_CUE, _WITH, _evidence, _key, _locative, _most_specific, _SentInfo
 from .text import Sentence
 
+# "konflik Israel-Palestina", "the Israel-Hamas war": a dash that joins two adversaries
+_CONFLICT = re.compile(
+    r"(?i)\b(?:konflik|perang|sengketa|ketegangan|pertikaian|conflict|war|dispute|tensions?|"
+    r"clash(?:es)?|rivalry)\b[ \u00a0]+(?:\w+[ \u00a0]+)?$|(?:분쟁|전쟁|갈등)[ \u00a0]*$"
+)
+
 
 def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict) -> None:
     ents = ex.entities
@@ -47,12 +53,13 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
         keyed = [
             (m, k)
             for m, k in keyed
-            if k in ents and ents[k].type not in ("Person", "Facility", "Program")
+            if k in ents and ents[k].type not in ("Person", "Facility", "Program", "Agreement")
         ]
         # "Indonesia-Korea", "Jakarta–Chungnam": a hyphen or dash joining two names
         for (m1, k1), (m2, k2) in zip(keyed, keyed[1:], strict=False):
             gap = ex.article.text[m1.end : m2.start]
-            if re.fullmatch(r"[ \u00a0]*[-–—/][ \u00a0]*", gap):
+            before = ex.article.text[max(s.start, m1.start - 25) : m1.start]
+            if re.fullmatch(r"[ \u00a0]*[-–—/][ \u00a0]*", gap) and not _CONFLICT.search(before):
                 add(k1, k2, s, "hyphen-pair", 0.8)
         if not _COOP_CUE.search(s.text):
             continue
