@@ -128,3 +128,12 @@ def test_korean_date_forms() -> None:
 )
 def test_romanised_korean_names(hangul: str, roman: str | None) -> None:
     assert romanise_name(hangul, load_lexicon()) == roman
+
+
+def test_a_newspaper_named_after_a_place_is_not_the_place() -> None:
+    doc = _ko(
+        "교류\n\n부산시와 수라바야시는 1994년 자매결연을 맺었다.\n\n"
+        "저작권자 © 경북일보 무단전재 및 재배포 금지"
+    )
+    names = {e["name"] for e in doc["entities"]}
+    assert "경상북도" not in names and "경북" not in names

@@ -64,6 +64,9 @@ _EXTRA_STOP = frozenset(
 _ORG_CONTINUATION = re.compile(r"^(?:[ \u00a0]+(?:of|for|di|in|to|untuk)[ \u00a0]+" + _TOKEN + ")")
 
 
+_KO_MEDIA = ("일보", "신문", "방송", "일간", "매일", "뉴스", "타임스", "타임즈", "경제신문")
+
+
 def _initials_fit(acronym: str, name: str) -> bool:
     """'CEPA' fits 'Chungcheongnam-do Economic Promotion Agency', 'HMMI' fits 'PT Hyundai
     Motor Manufacturing Indonesia'; 'HLI' does not fit 'Indonesia'."""
@@ -162,6 +165,8 @@ class _Finder:
                     self.text[max(0, m.start() - 9) : m.start()],
                 ):
                     continue
+                if self.text.startswith(_KO_MEDIA, m.end()):
+                    continue  # "경북일보", "부산일보": a newspaper named after the place
                 keys = lex.surface_index.get(m.group(0), [])
                 if len(keys) != 1:
                     continue  # ambiguous surface: leave it to context rules
