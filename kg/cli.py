@@ -119,6 +119,11 @@ def _open(settings: Settings, read_only: bool, spec: str | None = None):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--fail-fast", is_flag=True, help="Stop at the first file that fails.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, only the summary.")
+@click.option(
+    "--no-consolidate",
+    is_flag=True,
+    help="Skip recomputing the consolidated graph (bulk loads: run 'kg consolidate' at the end).",
+)
 @_overrides_option
 @click.option(
     "--max-bytes",
@@ -145,11 +150,13 @@ def ingest(
     overrides_file: Path | None,
     max_bytes: int,
     workers: int,
+    no_consolidate: bool,
 ) -> None:
     """Extract the articles in PATHS (.txt, .html, .jsonl files or folders) into the store.
 
     Re-ingesting an article replaces its graph, so running twice gives the same graph.
-    Afterwards the consolidated graph (merges, cross-article events) is recomputed.
+    Afterwards the consolidated graph (merges, cross-article events) is recomputed, unless
+    --no-consolidate (then run 'kg consolidate' after the last batch).
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -190,6 +197,7 @@ def ingest(
                 overrides=overrides,
                 max_bytes=max_bytes,
                 workers=workers,
+                consolidate_after=not no_consolidate,
             )
     except KGError as exc:
         raise _fail(exc) from exc

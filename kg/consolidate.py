@@ -32,7 +32,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -312,6 +312,7 @@ class Snapshot:
     events: dict[str, EventInfo] = field(default_factory=dict)
     memberships: dict[str, MembershipInfo] = field(default_factory=dict)
     publishers: dict[str, str] = field(default_factory=dict)  # article -> outlet
+    name_index: dict[str, set[str]] | None = None  # name key -> entities (built on demand)
 
 
 def read_snapshot(store: KGStore) -> Snapshot:
@@ -347,9 +348,10 @@ def read_snapshot(store: KGStore) -> Snapshot:
     ):
         if str(e) in snap.entities:
             snap.entities[str(e)].gazetteer_label = str(label)
+    # (entities are checked in Python: joining on idkr:entityType over the union of all
+    # graphs is slow in Oxigraph)
     for e, wd in rows(
-        "?e idkr:entityType ?t ; owl:sameAs ?wd "
-        'FILTER(STRSTARTS(STR(?wd), "http://www.wikidata.org/entity/"))',
+        '?e owl:sameAs ?wd FILTER(STRSTARTS(STR(?wd), "http://www.wikidata.org/entity/"))',
         "?e ?wd",
     ):
         if str(e) in snap.entities:
@@ -456,6 +458,7 @@ class Clusters:
     members: dict[str, set[str]] = field(default_factory=dict)
     accepted: list[Merge] = field(default_factory=list)
     rejected: list[tuple[Merge, str]] = field(default_factory=list)
+    _canonical: dict[str, str] = field(default_factory=dict)
 
     def find(self, x: str) -> str:
         root = x
@@ -494,11 +497,19 @@ class Clusters:
         self.parent[other] = root
         self.members[root] = ga | gb
         self.members.pop(other, None)
+        self._canonical.clear()
         self.accepted.append(merge)
         return True
 
     def canonical(self, x: str) -> str:
-        return min(self.group(x), key=lambda e: _rank(self.snap.entities[e]))
+        if x not in self.snap.entities:
+            return x  # not an entity of any article (nothing to merge)
+        root = self.find(x)
+        best = self._canonical.get(root)
+        if best is None or best not in self.members.get(root, {root}):
+            best = min(self.group(root), key=lambda e: _rank(self.snap.entities[e]))
+            self._canonical[root] = best
+        return best
 
 
 def _rank(e: EntityInfo) -> tuple:
@@ -524,8 +535,13 @@ def _entities_named(snap: Snapshot, needle: str) -> set[str]:
     """Entities whose IRI is ``needle`` or that carry it as a label or alias."""
     if needle in snap.entities:
         return {needle}
-    key = name_key(needle)
-    return {e.iri for e in snap.entities.values() if any(name_key(n) == key for n in e.names())}
+    if snap.name_index is None:
+        index: dict[str, set[str]] = defaultdict(set)
+        for e in snap.entities.values():
+            for n in e.names():
+                index[name_key(n)].add(e.iri)
+        snap.name_index = dict(index)
+    return set(snap.name_index.get(name_key(needle), ()))
 
 
 def _pair(snap: Snapshot, x: str, y: str, rule: str, reason: str) -> Merge:
@@ -533,10 +549,38 @@ def _pair(snap: Snapshot, x: str, y: str, rule: str, reason: str) -> Merge:
     return Merge(a, b, rule, RULES[rule], reason)
 
 
+def _contexts(snap: Snapshot):
+    """What an entity is seen with: posts and organisations it is a member of, the other
+    participants and the place of its events, the participants of events at a place
+    (countries left out: they are everywhere)."""
+    ents = snap.entities
+    found: dict[str, set[str]] = defaultdict(set)
+    for m in snap.memberships.values():
+        found[m.person] |= {m.post, m.organization}
+        found[m.organization].add(m.person)
+    for ev in snap.events.values():
+        people = set(ev.attendees)
+        for a in ev.agreements:
+            people |= a.parties | a.signatories
+        people = {p for p in people if p in ents and ents[p].type != "Country"}
+        for p in people:
+            found[p] |= people - {p}
+            if ev.location:
+                found[p].add(ev.location)
+        if ev.location:
+            found[ev.location] |= people
+
+    def context(iri: str) -> set[str]:
+        return found.get(iri, set())
+
+    return context
+
+
 def merge_candidates(snap: Snapshot, overrides: Overrides) -> list[Merge]:
     """Every pair of entities a rule says are the same (before constraints)."""
     ents = snap.entities
     out: list[Merge] = []
+    context = _contexts(snap)
 
     # user overrides and well-known nicknames
     for item in overrides.aliases:
@@ -606,8 +650,10 @@ def merge_candidates(snap: Snapshot, overrides: Overrides) -> list[Merge]:
                     if _countries_ok(ents[x], ents[y]):
                         out.append(_pair(snap, x, y, rule, f"romanised {ents[x].label}"))
             if rule == "romanisation":  # Latin spellings of one Korean name (Suh / Seo)
+                # many Koreans share a name: two spellings are one person only when they
+                # also share a post or an event
                 for y in latin[1:]:
-                    if _countries_ok(ents[latin[0]], ents[y]):
+                    if _countries_ok(ents[latin[0]], ents[y]) and context(latin[0]) & context(y):
                         out.append(_pair(snap, latin[0], y, rule, "Korean name spellings"))
 
     # a part of a fuller name ("Pramono" → "Pramono Anung"), if it fits only one person
@@ -652,13 +698,18 @@ def merge_candidates(snap: Snapshot, overrides: Overrides) -> list[Merge]:
         if len(found) == 1:
             out.append(_pair(snap, o.iri, found[0].iri, "acronym", f"'{short}' abbreviates"))
 
-    # spelling slips: one letter off in a long name, same type and the same known country
+    # spelling slips: one letter off in a long name, same type and the same known country,
+    # and something in common (a post, an organisation, an event's other participants):
+    # "Dedi Wibowo" and "Dewi Wibowo" are two people. Korean names are left to the
+    # romanisation rule (Cho and Choe are different surnames).
     from rapidfuzz.distance import Levenshtein
 
     blocks: dict[tuple[str, str, str], list[EntityInfo]] = defaultdict(list)
     for e in ents.values():
         key = name_key(e.label)
         if e.countries and not has_hangul(key) and len(key) >= 8:
+            if e.type == "Person" and korean_name(e.label) is not None:
+                continue
             blocks[(e.type, min(e.countries), key[:2])].append(e)
     for _block, members in sorted(blocks.items()):
         members.sort(key=lambda e: e.iri)
@@ -672,6 +723,7 @@ def merge_candidates(snap: Snapshot, overrides: Overrides) -> list[Merge]:
                     and len(_tokens(x.label)) == len(_tokens(y.label))
                     and not re.search(r"\d", kx + ky)
                     and Levenshtein.distance(kx, ky, score_cutoff=limit) <= limit
+                    and context(x.iri) & context(y.iri)
                 ):
                     out.append(_pair(snap, x.iri, y.iri, "spelling", f"'{x.label}'/'{y.label}'"))
     return out
@@ -752,8 +804,16 @@ def cluster_events(snap: Snapshot, clusters: Clusters) -> list[EventCluster]:
         for a in ev.agreements:
             ps |= {canon(p) for p in a.parties if p in ents}
         parts[ev.iri] = ps
+        # candidates share a participant that is not a country; events with countries only
+        # meet those naming the same countries in the same month (countries are in
+        # thousands of events, so comparing all of them would be quadratic)
+        countries = sorted(p for p in ps if ents[p].type == "Country")
         for p in ps:
-            by_key[(ev.type, p)].append(ev.iri)
+            if ents[p].type != "Country":
+                by_key[(ev.type, p)].append(ev.iri)
+        if len(countries) >= 2:
+            for month in _months_near(ev.date):
+                by_key[(ev.type, "|".join(countries) + "@" + month)].append(ev.iri)
     pairs: dict[tuple[str, str], int] = {}
     for iris in by_key.values():
         for i, x in enumerate(iris):
@@ -788,6 +848,16 @@ def cluster_events(snap: Snapshot, clusters: Clusters) -> list[EventCluster]:
         EventCluster(sorted(g, key=lambda e: e.iri))
         for g in sorted(groups.values(), key=lambda g: min(e.iri for e in g))
     ]
+
+
+def _months_near(value: str | None) -> set[str]:
+    """The months a date window around ``value`` touches ("" for an undated event)."""
+    day = _parse_day(value)
+    if day is None:
+        return {(value or "")[:7]}
+    return {
+        (day + timedelta(days=k)).isoformat()[:7] for k in (-DATE_WINDOW_DAYS, 0, DATE_WINDOW_DAYS)
+    }
 
 
 def _event_group_ok(members: list[EventInfo]) -> bool:
@@ -981,6 +1051,10 @@ def _add_lifecycle(
     same kind again is a renewal.
     """
     links = 0
+    by_parties: dict[frozenset[str], list] = defaultdict(list)
+    for a in agreements:
+        if a[2] and len(a[3]) >= 2:
+            by_parties[a[3]].append(a)
     dated = [a for a in agreements if a[2] and len(a[3]) >= 2]
     for node, kind, when, parties, sectors, signatories in dated:
         stage = STAGE.get(kind)
@@ -989,9 +1063,8 @@ def _add_lifecycle(
         only_countries = all(ents[p].type == "Country" for p in parties if p in ents)
         earlier = [
             other
-            for other in dated
+            for other in by_parties[parties]
             if other[0] != node
-            and other[3] == parties
             and other[2] < when
             and not (other[2] and when.startswith(other[2]))
             and STAGE.get(other[1], 99) <= stage

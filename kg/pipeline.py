@@ -142,12 +142,14 @@ def ingest(
     overrides: Overrides | None = None,
     max_bytes: int = MAX_BYTES,
     workers: int = 1,
+    consolidate_after: bool = True,
 ) -> IngestSummary:
     """Extract every article under ``paths`` and replace its named graph in ``store``.
 
     A bad file is recorded in ``failures`` and the batch goes on (unless ``fail_fast``);
     articles already stored are never touched by another article's failure. Afterwards the
-    consolidated graph is recomputed (with ``overrides`` if given, else the stored ones).
+    consolidated graph is recomputed (with ``overrides`` if given, else the stored ones),
+    unless ``consolidate_after`` is false (a bulk load in batches consolidates once, at the end).
 
     Input is streamed. ``workers`` > 1 extracts in that many processes while this one
     writes; either way article graphs are written in input order, up to
@@ -190,6 +192,7 @@ def ingest(
     write()
     summary.entities = len(summary.seen_entities)
     # cross-article merges, events and tenures, recomputed from every article graph
-    summary.consolidation = consolidate(store, base, overrides)
+    if consolidate_after:
+        summary.consolidation = consolidate(store, base, overrides)
     store.flush()
     return summary

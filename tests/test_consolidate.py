@@ -19,6 +19,7 @@ from kg.consolidate import (
     AliasOverride,
     EntityInfo,
     EventInfo,
+    MembershipInfo,
     Overrides,
     Snapshot,
     cluster_entities,
@@ -157,7 +158,24 @@ def test_merge_rules_on_names() -> None:
         person("person/ridwan-saidi", "Ridwan Saidi", "ID"),
         org("org/kemlu", "Kemlu", "ID"),
         org("org/kementerian-luar-negeri", "Kementerian Luar Negeri", "ID"),
+        person("person/dedi-wibowo", "Dedi Wibowo", "ID"),  # one letter off, nothing shared
+        person("person/dewi-wibowo", "Dewi Wibowo", "ID"),
+        person("person/cho-ha-eun", "Cho Ha-eun", "KR"),  # 조 and 최: two surnames
+        person("person/choe-ha-eun", "Choe Ha-eun", "KR"),
     )
+    # a spelling slip needs something in common: here both held the same post
+    for n, (who, kr) in enumerate(
+        [
+            ("retno-marsudi", False),
+            ("retno-marsudy", False),
+            ("cho-ha-eun", True),
+            ("choe-ha-eun", True),
+        ]
+    ):
+        post = "post/region/KR-44/governor" if kr else "post/country/ID/foreign-minister"
+        snap.memberships[f"m{n}"] = MembershipInfo(
+            f"m{n}", f"{B}article/{n}", f"{B}person/{who}", B + post.rsplit("/", 1)[0], B + post
+        )
     assert merged(snap) == {
         frozenset({"person/aher", "person/ahmad-heryawan"}): "known-alias",
         frozenset({"person/김태흠", "person/kim-tae-heum"}): "romanisation",
@@ -221,7 +239,16 @@ def test_merges_do_not_depend_on_the_order_entities_were_read() -> None:
     ]
     results = set()
     for perm in itertools.permutations(people):
-        g = consolidated_graph(snapshot(*perm))
+        snap = snapshot(*perm)
+        for who in ("ahmad-heryawan", "ahmad-heriyawan"):  # the same post: a spelling slip
+            snap.memberships[who] = MembershipInfo(
+                who,
+                f"{B}article/{who}",
+                f"{B}person/{who}",
+                f"{B}region/ID-JB",
+                f"{B}post/region/ID-JB/governor",
+            )
+        g = consolidated_graph(snap)
         results.add(frozenset((s, o) for s, _p, o in g.triples((None, OWL.sameAs, None))))
     assert len(results) == 1 and len(next(iter(results))) == 3
 
@@ -270,6 +297,25 @@ def test_event_grouping_rules() -> None:
         frozenset({"event/6"}),
         frozenset({"event/7"}),
     }
+
+
+def test_events_naming_only_countries_meet_across_a_month_end() -> None:
+    snap = snapshot(org("country/ID", "Indonesia", "ID", "Country"))
+    snap.entities[B + "country/KR"] = org("country/KR", "Korea Selatan", "KR", "Country")
+    both = ("country/ID", "country/KR")
+    for ev in [
+        event("event/1", "article/1", "2020-11-30", *both),
+        event("event/2", "article/2", "2020-12-01", *both),
+        event("event/3", "article/3", "2020-12-20", *both),
+        event("event/4", "article/4", "2020-12-01", "country/ID"),  # one country: no
+    ]:
+        snap.events[ev.iri] = ev
+    groups = {
+        frozenset(m.iri[len(B) :] for m in c.members)
+        for c in cluster_events(snap, cluster_entities(snap, Overrides()))
+    }
+    assert frozenset({"event/1", "event/2"}) in groups
+    assert frozenset({"event/3"}) in groups and frozenset({"event/4"}) in groups
 
 
 def test_agreement_lifecycle_links_in_order() -> None:
