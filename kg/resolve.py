@@ -247,11 +247,20 @@ def _surname_hangul() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def romanise(hangul: str) -> str:
-    """Revised Romanisation of a Hangul string (korean-romanizer applies sound changes)."""
-    from korean_romanizer.romanizer import Romanizer
+@lru_cache(maxsize=4096)
+def _syllable(s: str) -> str:
+    import koroman  # Revised Romanisation, pure Python
 
-    return Romanizer(hangul).romanize()
+    return koroman.romanize(s)
+
+
+def romanise(hangul: str) -> str:
+    """Revised Romanisation of a Hangul name, one syllable at a time.
+
+    Sound changes across a name's syllables are not written in Latin spellings (영록 is
+    Yeong-rok, not Yeongnok), so syllables are romanised one by one.
+    """
+    return "".join(_syllable(c) if has_hangul(c) else c for c in hangul)
 
 
 @dataclass(frozen=True)

@@ -394,7 +394,10 @@ def test_hangul_name_is_merged_with_its_romanisation(loi_store: KGStore) -> None
           ?s rdf:subject ?a ; rdf:predicate owl:sameAs ; rdf:object ?b ; idkr:rule ?rule }"""
     )
     found = {(str(a)[len(B) :], str(b)[len(B) :], str(r)) for a, b, r in res.rows}
-    assert ("person/김태흠", "person/kim-tae-heum", "romanisation") in found
+    # extraction may already list the romanised form as an alias: then that rule decides
+    assert {
+        ("person/김태흠", "person/kim-tae-heum", r) for r in ("romanisation", "alias-of")
+    } & found
     assert ("person/프라모노-아눙", "person/pramono-anung", "transliteration") in found
 
 
