@@ -284,3 +284,58 @@ def test_a_dash_between_adversaries_is_no_cooperation() -> None:
     pairs = {frozenset(c) for c in doc["cooperation"]}
     assert frozenset({"Indonesia", "Korea Selatan"}) in pairs
     assert frozenset({"Israel", "Palestina"}) not in pairs
+
+
+def test_a_sentence_about_the_event_just_told_adds_to_it() -> None:
+    doc = _text(
+        "Busan\n\nWali Kota Busan, Park Heong-joon, berkunjung ke Surabaya, Selasa "
+        "(7/3/2023). Kunjungan Wali Kota Busan itu disambut Wali Kota Surabaya Eri Cahyadi "
+        "di Balai Kota Surabaya."
+    )
+    (visit,) = [e for e in doc["events"] if e["type"] == "Visit"]
+    assert set(visit["participants"]) == {"Park Heong-joon", "Eri Cahyadi"}
+    assert visit["date"] == "2023-03-07"
+
+
+def test_an_anaphoric_sentence_dates_the_event_before() -> None:
+    doc = _text(
+        "JCM\n\nMenteri Luar Negeri RI Retno Marsudi dan Menteri Luar Negeri Korea Selatan "
+        "Park Jin memimpin pertemuan komisi bersama di Seoul. Pertemuan itu menjadi bagian "
+        "dari kunjungan kerja Retno ke Korea Selatan pada 29-31 Maret 2023."
+    )
+    meeting = [e for e in doc["events"] if e["type"] == "Meeting"][0]
+    assert meeting["date"] == "2023-03-29/2023-03-31"
+
+
+def test_long_before_the_two_governors_met_is_no_meeting() -> None:
+    doc = _text(
+        "Jabar\n\nGubernur Jawa Barat Ahmad Heryawan dan Gubernur Gyeongsangbuk-do Kim "
+        "Kwan-yong menandatangani LoI di Bandung, Minggu (6/5/2018). Persahabatan kedua "
+        "daerah berawal dari kerja sama olahraga pada 2010, jauh sebelum kedua gubernur "
+        "bertemu di Bandung."
+    )
+    assert [e["type"] for e in doc["events"]] == ["Signing"]
+
+
+def test_korean_this_day_does_not_take_a_background_year() -> None:
+    doc = _ko_text(
+        "교류\n\n서울시와 자카르타는 1992년 자매결연을 맺었다.\n\n오세훈 서울시장은 이날 "
+        "시청에서 인도네시아 방문단을 맞았다."
+    )
+    visits = [e for e in doc["events"] if e["type"] in ("Visit", "Meeting")]
+    assert visits and all(e["date"] != "1992" for e in visits)
+
+
+def _ko_text(text: str) -> dict:
+    return _text(text, published="2022-10-20", lang="ko")
+
+
+def test_summits_in_two_places_are_two_meetings() -> None:
+    doc = _text(
+        "Summit\n\nHyundai Motor Group Chairman Euisun Chung attended a business summit in "
+        "Bali on Monday. President Yoon Suk-yeol spoke at a summit in Cambodia last week.",
+        published="2022-11-14",
+        lang="en",
+    )
+    meetings = [e for e in doc["events"] if e["type"] == "Meeting"]
+    assert len(meetings) == 2, meetings

@@ -53,11 +53,29 @@ def _events(
         # event named as a time reference; its trigger and its people are not this event's
         aside = _asides(s.text, lex)
         own_text = _blank(s.text, aside)
+        quoted_spans = _quoted(s.text)
+        back = [
+            m.span()
+            for m in _ANAPHOR.finditer(own_text)
+            if m.start() <= 20 and not _inside(m.start(), quoted_spans)
+        ]
+        if events:
+            # "Dalam pertemuan itu …", "The signing ceremony was held …": the words that
+            # point back name the event already told, not a new one
+            own_text = _blank(own_text, back)
         hits = []
         for etype, _lang, rx, conf in lex.event_triggers:
             m = rx.search(own_text)
             if m:
                 hits.append((etype, m.start(), conf, m.group(0).lower()))
+        if not hits and back and events:
+            # "Kunjungan itu disambut Wali Kota Tri Rismaharini di Balai Kota": more about
+            # the event just told; its people join it
+            for m in info.mentions:
+                k = _key(m, key_of)
+                if k in ents and ents[k].type == "Person" and k not in events[-1].participants:
+                    if not _inside(m.start - s.start, quoted_spans):
+                        events[-1].participants.append(k)
         if not hits:
             if events and events[-1].location is None and _ANAPHOR.match(s.text):
                 # "The ceremony was held in Jakarta": where the event just told took place
@@ -180,7 +198,9 @@ def _events(
             for nxt in infos[idx + 1 : idx + 9]:
                 if nxt.sent.related or not nxt.dates:
                     continue
-                if idx > 0 and not _SAID.search(nxt.sent.text) or _EARLIER.search(nxt.sent.text):
+                t = nxt.sent.text
+                told = _SAID.search(t) or _ANAPHOR.match(t)  # speech, or "Pertemuan itu …"
+                if idx > 0 and not told or _EARLIER.search(t):
                     # a dated report of something else, or of an earlier step (a headline
                     # sums up the report below it: any dated sentence will do)
                     continue
@@ -198,13 +218,14 @@ def _events(
                 and any(p.sent.start == prev.evidence[-1].start for p in near)
             ):
                 date_v = prev.date
-        if date_v is None and events and _ANAPHOR.search(s.text):
+        if date_v is None and events and back:
             # "Pada kesempatan kunjungan tersebut …", "The signing ceremony was held in
             # Bali": the event told just before, its date and (if none here) its place
             prev = next((e for e in reversed(events) if e.date), events[-1])
-            date_v = prev.date
-            location = location or prev.location
-        elif date_v is None and idx > 0 and _ANAPHOR.search(s.text) and infos[idx - 1].dates:
+            if prev.date and len(prev.date) >= 7:  # not a year of background ("1992년 …")
+                date_v = prev.date
+                location = location or prev.location
+        elif date_v is None and idx > 0 and back and infos[idx - 1].dates:
             # "… memperbarui nota kesepahaman di Gedung Sate, Kamis. Nota kesepahaman itu
             # ditandatangani oleh …": the sentence before says when
             date_v = infos[idx - 1].dates[0].value
@@ -332,7 +353,11 @@ def _asides(text: str, lex: Lexicon) -> list[tuple[int, int]]:
     """Spans of 'before/after <event>' clauses: up to the next comma, or to the end."""
     out = []
     for m in _ASIDE_CUE.finditer(text):
-        if not any(rx.match(text, m.end()) for _t, _l, rx, _c in lex.event_triggers):
+        # "sebelum bertemu …", "jauh sebelum kedua gubernur bertemu …"
+        starts = [m.end()] + [
+            m.end() + w.end() for w in re.finditer(r"\w+[ \u00a0]+", text[m.end() : m.end() + 40])
+        ][:2]
+        if not any(rx.match(text, p) for p in starts for _t, _l, rx, _c in lex.event_triggers):
             continue
         stop = re.search(r"[,;]", text[m.end() :])
         end = m.end() + stop.start() if stop else len(text)
@@ -561,7 +586,12 @@ def _merge_events(
                 pe = {p for p in ev.participants if p in persons}
                 if len(overlap) < 2 and not (po <= pe or pe <= po):
                     overlap = set()
-            if o.type == "Meeting" and _gathering(o) and _gathering(o) == _gathering(ev):
+            if (
+                o.type == "Meeting"
+                and _gathering(o)
+                and _gathering(o) == _gathering(ev)
+                and not (o.location and ev.location and o.location != ev.location)
+            ):
                 overlap = {"same gathering"}  # "... also spoke at the symposium"
             if not overlap and o.agreement is None and ev.agreement is None:
                 # bodies standing in for unnamed people (a person alone decided above)
