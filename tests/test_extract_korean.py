@@ -137,3 +137,10 @@ def test_a_newspaper_named_after_a_place_is_not_the_place() -> None:
     )
     names = {e["name"] for e in doc["entities"]}
     assert "경상북도" not in names and "경북" not in names
+
+
+def test_korean_persons_carry_their_romanised_name(battery: dict) -> None:
+    assert "Lee Sang-deok" in _ent(battery, "이상덕")["aliases"]
+    assert "Kim Gwan-yong" in _ent(battery, "김관용")["aliases"]
+    # foreign names written in Hangul get none
+    assert _ent(battery, "조코 위도도")["aliases"] == []

@@ -21,6 +21,7 @@ from .common import _country, _evidence, _SentInfo
 from .events import _events
 from .mentions import Mention, _drop_headline_guesses, _Finder, _is_stop, _select
 from .relations import _affiliations, _cooperation
+from .romanise import romanise_name
 from .text import Sentence, _clauses, excluded_spans, split_sentences
 from .titles import TitleHit, _find_titles
 
@@ -92,6 +93,13 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
     mentions = sorted(mentions + extra, key=lambda m: m.start)
     # a title's person wins over any other reading of the same span
     entities, key_of = resolve_mentions(mentions, lex, article)
+    for ent in entities.values():
+        # "김태흠" is also "Kim Tae-heum": the romanised form, for readers and for matching
+        # across scripts
+        if ent.type == "Person" and ent.country in (None, "KR"):
+            roman = romanise_name(ent.name, lex)
+            if roman and roman not in ent.aliases:
+                ent.aliases.append(roman)
     ref = _ref_date(article, lex)
     published_ref = bool(article.published and len(article.published) == 10)
 
