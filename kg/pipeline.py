@@ -158,7 +158,8 @@ def ingest(
     """
     lex = load_lexicon()
     summary = IngestSummary()
-    store.replace_graph(base + GAZETTEER_GRAPH, gazetteer_graph(lex, base))
+    gazetteer = gazetteer_graph(lex, base).serialize(format="nt", encoding="utf-8")
+    store.replace_graphs([(base + GAZETTEER_GRAPH, gazetteer)])  # a fresh store: one load
     batch: list[_Built] = []
 
     def write() -> None:
