@@ -22,6 +22,7 @@ from test_queries import INJECTION, SAMPLE_PARAMS
 
 from kg.cli import main
 from kg.errors import QueryError, StoreError
+from kg.explain import explain
 from kg.project import project
 from kg.query import bind_params, find_query, format_result, list_queries, run_query
 from kg.stats import store_stats
@@ -80,6 +81,9 @@ def outcome_cli(spec: str, tmp: Path) -> dict:
     res = run("--store", spec, "validate", ok=False)
     out["validate"] = (res.exit_code, res.output.split(":")[0])
     out["view"] = projection(KGStore(spec, read_only=True))
+    out["explain"] = _explained(
+        json.loads(run("--store", spec, "explain", "DKI Jakarta", "--json").output)
+    )
     return out
 
 
@@ -107,6 +111,7 @@ def outcome_lib(store: KGStore) -> dict:
     conforms, report = validate_store(store)
     out["validate"] = (0 if conforms else 1, report.split(":")[0])
     out["view"] = projection(store)
+    out["explain"] = _explained(explain(store, "DKI Jakarta").as_dict())
     return out
 
 
@@ -118,6 +123,14 @@ def projection(store: KGStore) -> tuple[list, list]:
     nodes = sorted((n, _canon(d)) for n, d in graph.nodes(data=True))
     edges = sorted((u, v, _canon(d)) for u, v, d in graph.edges(data=True))
     return nodes, edges
+
+
+def _explained(data: dict) -> str:
+    """'kg explain' output; a consolidated node with several labels shows whichever the
+    store returns first (order of rows), so those labels are left out."""
+    for item in data.get("consolidated", []):
+        item.pop("label", None)
+    return _canon(data)
 
 
 def _canon(value: object) -> str:
