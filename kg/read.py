@@ -203,9 +203,23 @@ def _published_from(
     parsed = parse_header_date(m.group(1), lex) if m else None
     if parsed:
         return parsed
+    years = [cm.group(1) for cm in _COPYRIGHT.finditer(text)]
+    year = from_url[:4] if from_url else (years[-1] if years else None)
+    if m and year:
+        # "SEOUL, Nov. 14 (Yonhap)" with the year from the URL or the copyright line
+        md = re.search(
+            r"\b([A-Za-z]{3,9})\.?[ \t]+(\d{1,2})\b|\b(\d{1,2})[ \t]+([A-Za-z]{3,9})\b", m.group(1)
+        )
+        mon = (md.group(1) or md.group(4)).lower() if md else None
+        if mon in lex.months:
+            try:
+                return date(
+                    int(year), lex.months[mon], int(md.group(2) or md.group(3))
+                ).isoformat(), None
+            except ValueError:
+                pass
     if from_url:
         return from_url, None
-    years = [cm.group(1) for cm in _COPYRIGHT.finditer(text)]
     if years:
         return years[-1], None
     return None, None

@@ -339,3 +339,17 @@ def test_summits_in_two_places_are_two_meetings() -> None:
     )
     meetings = [e for e in doc["events"] if e["type"] == "Meeting"]
     assert len(meetings) == 2, meetings
+
+
+def test_english_wire_counterpart_possessive_and_dateline_year() -> None:
+    doc = _doc("park-retno-jakarta-2023.txt")
+    # "SEOUL, Sept. 5 (…)" with the year of the copyright line
+    assert doc["published"] == "2023-09-05"
+    persons = {e["name"] for e in doc["entities"] if e["type"] == "Person"}
+    # "his Indonesian counterpart Retno Marsudi"; "President Yoon Suk Yeol's message"
+    assert {"Retno Marsudi", "Yoon Suk Yeol"} <= persons
+    meetings = [set(e["participants"]) for e in doc["events"] if e["type"] == "Meeting"]
+    assert {"Park Jin", "Retno Marsudi"} in meetings
+    assert {"Park Jin", "Zulkifli Hasan"} in meetings  # "Before meeting Retno, Park met …"
+    first = next(e for e in doc["events"] if "Retno Marsudi" in e["participants"])
+    assert first["date"] == "2023-09-05" and first["location"] == "Jakarta"

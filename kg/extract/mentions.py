@@ -55,6 +55,7 @@ _SPEECH_AFTER = re.compile(
 )
 _SPEECH_BEFORE = re.compile(r"\b(?:kata|ujar|ucap|tutur|jelas|said|according to|menurut)\s+$", re.I)
 _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+$|\b(?:[Pp]ak|[Bb]apak|[Ii]bu|Bu)\s+$")
+_COUNTERPART = re.compile(r"\b(?:counterparts?|mitranya|sejawatnya|koleganya)[ \u00a0]+$")
 _EXTRA_STOP = frozenset(
     "Meanwhile However Also Earlier Later Besides Under According Both Each Other Several Many "
     "Two Three Four Five During Following Through Among Despite Since Following Apart "
@@ -619,6 +620,8 @@ class _Finder:
                 ok = True
             if _SPEECH_BEFORE.search(before) or _HONORIFIC.search(before):
                 ok = True
+            if _COUNTERPART.search(before):
+                ok = True  # "his Indonesian counterpart Retno Marsudi"
             if ok:
                 self.add(
                     Mention(

@@ -135,6 +135,8 @@ def _find_titles(
         if not keep:
             return None
         end = cursor
+        if text.startswith(("'s", "’s"), end - 2) and end - 2 > p:
+            end -= 2  # "President Yoon Suk Yeol's message": the possessive is not the name
         if text[end - 1] == "." and not re.search(r"(?:^|\s|\.)[A-Z]\.$", text[p:end]):
             end -= 1
         return p, end
