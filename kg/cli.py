@@ -24,6 +24,7 @@ class Settings:
     base: str
     store_layout: str | None = None
     insecure: bool = False
+    wait: float = 0.0
 
 
 def _fail(exc: KGError) -> click.ClickException:
@@ -52,6 +53,14 @@ def _fail(exc: KGError) -> click.ClickException:
     help="Server store over https: do not verify its TLS certificate (avoid).",
 )
 @click.option(
+    "--wait",
+    envvar="KG_WAIT",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    help="When another kg process is writing to the store folder, wait up to this many "
+    "seconds for it instead of failing at once. Env: KG_WAIT.",
+)
+@click.option(
     "--base",
     envvar="KG_BASE",
     default=None,
@@ -60,7 +69,12 @@ def _fail(exc: KGError) -> click.ClickException:
 @click.version_option(__version__, prog_name="idkr-kg")
 @click.pass_context
 def main(
-    ctx: click.Context, store: str, base: str | None, store_layout: str | None, insecure: bool
+    ctx: click.Context,
+    store: str,
+    base: str | None,
+    store_layout: str | None,
+    insecure: bool,
+    wait: float,
 ) -> None:
     """Build and query a knowledge graph of Indonesia–Korea relations from news articles."""
     from .build import DEFAULT_BASE
@@ -70,7 +84,9 @@ def main(
         base += "/"
     if insecure and store.startswith("https://"):
         click.echo("warning: --insecure: the server's TLS certificate is not checked", err=True)
-    ctx.obj = Settings(store=store, base=base, store_layout=store_layout, insecure=insecure)
+    ctx.obj = Settings(
+        store=store, base=base, store_layout=store_layout, insecure=insecure, wait=wait
+    )
 
 
 _overrides_option = click.option(
@@ -100,14 +116,22 @@ def _filtered(store, min_confidence: float | None):
     return filtered_store(store, min_confidence)
 
 
+def _remote_options(settings: Settings):
+    from .store import RemoteOptions
+
+    return RemoteOptions.from_env(layout=settings.store_layout, insecure=settings.insecure or None)
+
+
 def _open(settings: Settings, read_only: bool, spec: str | None = None):
-    from .store import RemoteOptions, open_store
+    from .store import open_store
 
     try:
-        remote = RemoteOptions.from_env(
-            layout=settings.store_layout, insecure=settings.insecure or None
+        return open_store(
+            spec or settings.store,
+            read_only=read_only,
+            remote=_remote_options(settings),
+            wait=settings.wait,
         )
-        return open_store(spec or settings.store, read_only=read_only, remote=remote)
     except KGError as exc:
         raise _fail(exc) from exc
 
@@ -356,6 +380,11 @@ def queries_cmd() -> None:
     help="Stop the query after this many seconds (runs it in a child process).",
 )
 @_min_confidence_option
+@click.option(
+    "--allow-update",
+    is_flag=True,
+    help="Let --sparql TEXT or FILE.rq be a SPARQL Update that changes the store.",
+)
 @click.pass_obj
 def query(
     settings: Settings,
@@ -365,11 +394,13 @@ def query(
     fmt: str,
     timeout: float | None,
     min_confidence: float | None,
+    allow_update: bool,
 ) -> None:
     """Run a named query (see 'kg queries'), a .rq FILE, or --sparql TEXT.
 
-    Queries only read; SPARQL Update is refused. With --min-confidence the query runs on
-    a copy of the graph without the statements below that confidence.
+    Queries only read; SPARQL Update is refused unless --allow-update is given. With
+    --min-confidence the query runs on a copy of the graph without the statements below
+    that confidence.
     """
     from .query import (
         NamedQuery,
@@ -378,6 +409,7 @@ def query(
         format_result,
         run_query,
         run_query_with_timeout,
+        update_operation,
     )
 
     if bool(name) == bool(sparql):
@@ -390,6 +422,14 @@ def query(
         values[k.strip()] = v
     if timeout and min_confidence is not None:
         raise click.UsageError("--timeout and --min-confidence cannot be combined yet")
+    if allow_update:
+        try:
+            text = sparql or find_query(name).text
+        except KGError as exc:
+            raise _fail(exc) from exc
+        if update_operation(text):
+            _update(settings, text)
+            return
     store = _open(settings, read_only=True)
     try:
         source, store = store, _filtered(store, min_confidence)
@@ -405,7 +445,8 @@ def query(
             bindings = bind_params(store, q, values)
         hide = tuple(p.name for p in q.params)
         if timeout:
-            res = run_query_with_timeout(settings.store, q.text, bindings, hide, timeout)
+            remote = _remote_options(settings)
+            res = run_query_with_timeout(settings.store, q.text, bindings, hide, timeout, remote)
         else:
             res = run_query(store, q.text, bindings, hide=hide)
     except KGError as exc:
@@ -416,6 +457,20 @@ def query(
         _print_table(res)
     else:
         click.echo(format_result(res, fmt), nl=False)
+
+
+def _update(settings: Settings, text: str) -> None:
+    """``kg query --allow-update``: one SPARQL Update on the writable store."""
+    store = _open(settings, read_only=False)
+    try:
+        before = len(store)
+        store.update(text)
+        after = len(store)
+    except KGError as exc:
+        raise _fail(exc) from exc
+    finally:
+        store.close()
+    click.echo(f"update done: {before} → {after} quads in {settings.store}")
 
 
 def _print_table(res) -> None:

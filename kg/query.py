@@ -31,7 +31,7 @@ from rdflib.term import Node
 
 from .errors import KGError, QueryError, StoreError
 from .resources import resource_dir
-from .store import KGStore, SelectResult
+from .store import KGStore, RemoteOptions, SelectResult
 from .vocab import PREFIXES
 
 PARAM_KINDS = ("entity", "iri", "string", "integer", "date")
@@ -221,7 +221,7 @@ def refuse_update(sparql: str) -> None:
     if op:
         raise QueryError(
             f"SPARQL Update is not allowed in 'kg query' ({op} changes the store); "
-            "it only reads the graph"
+            "it only reads the graph unless --allow-update is given"
         )
 
 
@@ -258,6 +258,7 @@ def run_query_with_timeout(
     bindings: dict[str, Node] | None = None,
     hide: tuple[str, ...] = (),
     timeout: float = 60.0,
+    remote: RemoteOptions | None = None,
 ) -> SelectResult:
     """:func:`run_query` in a child process on a read-only store, stopped after ``timeout`` s.
 
@@ -274,7 +275,7 @@ def run_query_with_timeout(
     ctx = multiprocessing.get_context("spawn")  # never fork a process holding a RocksDB handle
     receiver, sender = ctx.Pipe(duplex=False)
     proc = ctx.Process(
-        target=_query_child, args=(spec, sparql, bindings, hide, sender), daemon=True
+        target=_query_child, args=(spec, sparql, bindings, hide, remote, sender), daemon=True
     )
     proc.start()
     sender.close()
@@ -310,11 +311,11 @@ def _receive(conn, proc, timeout: float | None):
         ) from None
 
 
-def _query_child(spec, sparql, bindings, hide, conn) -> None:  # runs in the child process
+def _query_child(spec, sparql, bindings, hide, remote, conn) -> None:  # in the child process
     from .store import open_store
 
     try:
-        store = open_store(spec, read_only=True)
+        store = open_store(spec, read_only=True, remote=remote)
     except KGError as exc:
         conn.send(("error", type(exc).__name__, str(exc)))
         return

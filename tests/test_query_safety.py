@@ -1,5 +1,5 @@
 """Queries cannot be turned against the store: parameters are RDF terms, never query text;
-SPARQL Update is refused; --timeout stops an expensive query."""
+SPARQL Update needs --allow-update; --timeout stops an expensive query."""
 
 from __future__ import annotations
 
@@ -179,16 +179,37 @@ def test_updates_are_refused(store_dir: str, tmp_path: Path) -> None:
     ):
         res = kg("--store", store_dir, "query", "--sparql", text)
         assert res.exit_code == 1
-        assert "SPARQL Update is not allowed" in res.output and "only reads" in res.output
+        assert "SPARQL Update is not allowed" in res.output and "--allow-update" in res.output
     rq = tmp_path / "wipe.rq"
     rq.write_text("# Wipe everything\nDROP ALL\n", encoding="utf-8")
     res = kg("--store", store_dir, "query", str(rq))
-    assert res.exit_code == 1 and "only reads" in res.output
+    assert res.exit_code == 1 and "--allow-update" in res.output
     # update text that hides behind something the check does not read is still no update:
     # the read path only knows the query grammar
     res = kg("--store", store_dir, "query", "--sparql", "SELECT * {} ; DROP ALL")
     assert res.exit_code == 1 and "invalid SPARQL" in res.output
     assert export(store_dir) == before
+
+
+def test_allow_update_changes_the_store(store_dir: str, tmp_path: Path) -> None:
+    before = export(store_dir)
+    graph = "<urn:x:scratch>"
+    add = f"INSERT DATA {{ GRAPH {graph} {{ <urn:x:a> <urn:x:b> 'c' }} }}"
+    res = kg("--store", store_dir, "query", "--allow-update", "--sparql", add)
+    assert res.exit_code == 0, res.output
+    assert "update done" in res.output
+    ask = kg("--store", store_dir, "query", "--sparql", "ASK { <urn:x:a> <urn:x:b> 'c' }")
+    assert "true" in ask.output
+    rq = tmp_path / "tidy.rq"
+    rq.write_text(f"# Remove the scratch graph\nDROP GRAPH {graph}\n", encoding="utf-8")
+    res = kg("--store", store_dir, "query", "--allow-update", str(rq))
+    assert res.exit_code == 0, res.output
+    assert export(store_dir) == before
+    # a plain query with --allow-update still just reads
+    res = kg("--store", store_dir, "query", "--allow-update", "--sparql", "ASK { ?s ?p ?o }")
+    assert res.exit_code == 0 and "true" in res.output
+    res = kg("--store", store_dir, "query", "--allow-update", "--sparql", "DROP GRAPH <urn:x")
+    assert res.exit_code == 1 and "invalid SPARQL Update" in res.output
 
 
 # Every triple joined with every triple, three times over: hours of work on any store.

@@ -74,6 +74,7 @@ class KGStore:
         spec: str = "memory",
         read_only: bool = False,
         remote: RemoteOptions | None = None,
+        wait: float = 0.0,
     ) -> None:
         self.read_only = read_only
         if is_remote(spec):
@@ -81,7 +82,7 @@ class KGStore:
 
             self._backend: Backend = RemoteBackend(spec, read_only, remote)
         else:
-            self._backend = EmbeddedBackend(spec, read_only)
+            self._backend = EmbeddedBackend(spec, read_only, wait)
         self.spec = self._backend.name
 
     @property
@@ -108,6 +109,11 @@ class KGStore:
             return
         for iri, nt in graphs:
             self._backend.replace_graph(iri, nt)
+
+    def update(self, sparql: str) -> None:
+        """Run SPARQL Update text; only ``kg query --allow-update`` does."""
+        self._check_writable()
+        self._backend.update(sparql)
 
     def remove_graph(self, graph_iri: str) -> None:
         self._check_writable()
@@ -222,6 +228,11 @@ class KGStore:
         self.close()
 
 
-def open_store(spec: str, read_only: bool = False, remote: RemoteOptions | None = None) -> KGStore:
-    """Open the store named by ``spec``: a folder path, ``memory`` or an http(s) URL."""
-    return KGStore(spec, read_only=read_only, remote=remote)
+def open_store(
+    spec: str, read_only: bool = False, remote: RemoteOptions | None = None, wait: float = 0.0
+) -> KGStore:
+    """Open the store named by ``spec``: a folder path, ``memory`` or an http(s) URL.
+
+    ``wait``: seconds to wait while another process holds a store folder's write lock.
+    """
+    return KGStore(spec, read_only=read_only, remote=remote, wait=wait)

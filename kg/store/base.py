@@ -78,6 +78,9 @@ class Backend(Protocol):
     def replace_graph(self, graph_iri: str, ntriples: bytes) -> None:
         """Atomically replace one named graph with these N-Triples."""
 
+    def update(self, sparql: str) -> None:
+        """Run SPARQL Update text (``kg query --allow-update``)."""
+
     def drop_graphs(self, graph_iris: list[str]) -> None:
         """Remove these named graphs (missing ones are fine)."""
 

@@ -9,6 +9,7 @@ fast dumps.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,37 +21,62 @@ from ..errors import QueryError, StoreError
 from .base import QueryResult, SelectResult, to_ox, to_rdflib
 
 
+class _Locked(Exception):
+    """Another process holds the store folder's write lock."""
+
+
 class EmbeddedBackend:
     """An Oxigraph store in this process: ``memory`` or a folder path."""
 
-    def __init__(self, spec: str, read_only: bool = False) -> None:
+    def __init__(self, spec: str, read_only: bool = False, wait: float = 0.0) -> None:
+        """Open the store; ``wait`` is how many seconds to wait for another process's
+        write lock on a store folder to go away (0: fail at once)."""
         self.name = spec
         self.in_memory = spec == "memory"
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                self._store = self._open(spec, read_only)
+                break
+            except _Locked as exc:
+                if time.monotonic() >= deadline:
+                    waited = f" (waited {wait:g} s)" if wait else ""
+                    raise StoreError(
+                        f"{spec}: the store is in use by another kg process (it holds the write "
+                        f"lock){waited}; wait for it to finish (--wait SECONDS), or use another "
+                        "--store"
+                    ) from exc.__cause__
+                time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+        self.read_only = read_only
+
+    @staticmethod
+    def _open(spec: str, read_only: bool) -> ox.Store:
+        if spec == "memory":
+            return ox.Store()
+        path = Path(spec)
         try:
-            if self.in_memory:
-                self._store = ox.Store()
-            else:
-                path = Path(spec)
-                if read_only:
-                    if not path.exists():
-                        raise StoreError(
-                            f"{spec}: no store here yet; run 'kg ingest' first or pass --store"
-                        )
-                    self._store = ox.Store.read_only(str(path))
-                else:
-                    if path.exists() and not path.is_dir():
-                        raise StoreError(f"{spec}: exists and is not a store folder")
-                    path.mkdir(parents=True, exist_ok=True)
-                    self._store = ox.Store(str(path))
+            if read_only:
+                if not path.exists():
+                    raise StoreError(
+                        f"{spec}: no store here yet; run 'kg ingest' first or pass --store"
+                    )
+                return ox.Store.read_only(str(path))
+            if path.exists() and not path.is_dir():
+                raise StoreError(f"{spec}: exists and is not a store folder")
+            path.mkdir(parents=True, exist_ok=True)
+            return ox.Store(str(path))
         except OSError as exc:
             msg = str(exc)
             if "lock" in msg.lower():
-                raise StoreError(
-                    f"{spec}: the store is in use by another kg process (it holds the write "
-                    "lock); wait for it to finish, or use another --store"
-                ) from exc
+                raise _Locked() from exc
             raise StoreError(f"{spec}: cannot open the store ({msg})") from exc
-        self.read_only = read_only
+        except RuntimeError as exc:
+            # RocksDB reports a store another process is still creating this way
+            # ("Column family not found"): not a traceback, a message
+            raise StoreError(
+                f"{spec}: cannot open the store ({exc}); if a kg ingest is creating it, "
+                "try again in a moment"
+            ) from exc
 
     # writing --------------------------------------------------------------
     def replace_graph(self, graph_iri: str, ntriples: bytes) -> None:
@@ -81,6 +107,15 @@ class EmbeddedBackend:
             self._store.load(b"".join(new), ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"{self.name}: could not write {len(new)} graphs ({exc})") from exc
+
+    def update(self, sparql: str) -> None:
+        """SPARQL Update text, applied as one transaction."""
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL Update: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"{self.name}: update failed ({exc})") from exc
 
     def drop_graphs(self, graph_iris: list[str]) -> None:
         for i in range(0, len(graph_iris), 500):

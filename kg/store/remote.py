@@ -309,6 +309,9 @@ class RemoteBackend:
             what,
         )
 
+    def update(self, sparql: str) -> None:
+        self._update(sparql, "update")
+
     def drop_graphs(self, graph_iris: list[str]) -> None:
         for i in range(0, len(graph_iris), 500):
             chunk = graph_iris[i : i + 500]
