@@ -21,7 +21,13 @@ from kg.store import KGStore
 
 N_ARTICLES = 50
 ARTICLE_GRAPH = re.compile(r"/graph/[0-9a-f]{16}$")
-KG = [sys.executable, "-c", "from kg.cli import main; main()"]
+# kg, writing 5 articles per transaction instead of 256, so that a few seconds of ingest
+# hold many transactions to kill or read between
+KG = [
+    sys.executable,
+    "-c",
+    "import kg.pipeline; kg.pipeline.BATCH_ARTICLES = 5; from kg.cli import main; main()",
+]
 
 
 def kg(*args: str) -> subprocess.Popen:

@@ -20,6 +20,29 @@ from rdflib.term import Node
 from ..errors import QueryError, StoreError
 from .base import QueryResult, SelectResult, to_ox, to_rdflib
 
+READER_RETRY_SECONDS = 5.0
+
+
+def _open_read_only(path: Path) -> ox.Store:
+    """A read-only instance of a store folder, also while a kg ingest writes to it.
+
+    pyoxigraph calls opening read-only next to a writing process "undefined behaviour";
+    what happens in practice (and tests/test_concurrency.py checks) is that the reader
+    replays the writer's log and sees every transaction committed so far, whole. Opening
+    can fail when the writer rotates its log file (or is still creating the store) at
+    that moment: such failures are retried for a few seconds.
+    """
+    deadline = time.monotonic() + READER_RETRY_SECONDS
+    while True:
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            msg = str(exc)
+            transient = "No such file or directory" in msg or "Column family not found" in msg
+            if not transient or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.05)
+
 
 class _Locked(Exception):
     """Another process holds the store folder's write lock."""
@@ -60,7 +83,7 @@ class EmbeddedBackend:
                     raise StoreError(
                         f"{spec}: no store here yet; run 'kg ingest' first or pass --store"
                     )
-                return ox.Store.read_only(str(path))
+                return _open_read_only(path)
             if path.exists() and not path.is_dir():
                 raise StoreError(f"{spec}: exists and is not a store folder")
             path.mkdir(parents=True, exist_ok=True)
