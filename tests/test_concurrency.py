@@ -21,17 +21,23 @@ from kg.store import KGStore
 
 N_ARTICLES = 50
 ARTICLE_GRAPH = re.compile(r"/graph/[0-9a-f]{16}$")
-# kg, writing 5 articles per transaction instead of 256, so that a few seconds of ingest
-# hold many transactions to kill or read between
-KG = [
+KG = [sys.executable, "-c", "from kg.cli import main; main()"]
+# kg as a long ingest: 5 articles per transaction (not 256) and a pause of a second after
+# each, so that the other processes surely start while it holds the store
+SLOW_WRITER = [
     sys.executable,
     "-c",
-    "import kg.pipeline; kg.pipeline.BATCH_ARTICLES = 5; from kg.cli import main; main()",
+    "import time, kg.pipeline, kg.store; kg.pipeline.BATCH_ARTICLES = 5; "
+    "write = kg.store.KGStore.replace_graphs; "
+    "kg.store.KGStore.replace_graphs = lambda self, g: (write(self, g), time.sleep(1.0)); "
+    "from kg.cli import main; main()",
 ]
 
 
-def kg(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([*KG, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def kg(*args: str, cmd: list[str] = KG) -> subprocess.Popen:
+    return subprocess.Popen(
+        [*cmd, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def finish(proc: subprocess.Popen, timeout: float = 300) -> tuple[int, str, str]:
@@ -71,7 +77,7 @@ def test_writers_and_readers_during_an_ingest(
     path = tmp_path / "kg-store"
     extra = tmp_path / "extra"
     write_articles(extra, 2, seed=99)
-    writer = kg("--store", str(path), "ingest", "-q", str(corpus))
+    writer = kg("--store", str(path), "ingest", "-q", str(corpus), cmd=SLOW_WRITER)
     procs = [writer]
     try:
         deadline = time.monotonic() + 120
@@ -120,7 +126,10 @@ def test_writers_and_readers_during_an_ingest(
         for proc in procs:
             if proc.poll() is None:
                 proc.kill()
-                proc.communicate()
+                proc.wait()
+            for stream in (proc.stdout, proc.stderr):
+                if stream and not stream.closed:
+                    stream.close()
 
     store = KGStore(str(path), read_only=True)
     try:
