@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import signal
 import statistics
@@ -90,6 +91,12 @@ def _tree_rss(pid: int) -> int:
         except (OSError, ValueError):
             continue
     return total
+
+
+def cpu_of_children() -> float:
+    """User + system CPU seconds of every finished descendant (workers included)."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 def run_measured(cmd: list[str], timeout: float | None = None) -> tuple[str, float, int]:
@@ -256,9 +263,11 @@ def main(argv: list[str] | None = None) -> None:
     me = [sys.executable, str(Path(__file__).resolve())]
 
     print(f"ingesting with {args.workers} worker(s) …", file=sys.stderr)
+    cpu0 = cpu_of_children()
     out, wall, peak = run_measured(
         me + ["--_child", "ingest", str(store_dir), str(corpus), str(args.workers)]
     )
+    cpu = cpu_of_children() - cpu0
     ing = json.loads(out.strip().splitlines()[-1])
     size = folder_size(store_dir)
 
@@ -339,6 +348,7 @@ def main(argv: list[str] | None = None) -> None:
         "articles_per_s_ingest": ing["articles"] / ingest_s,
         "triples_per_s_ingest": ing["triples"] / ingest_s,
         "peak_rss_bytes": peak,
+        "cpu_seconds": cpu,
         "store_bytes": size,
         "queries": {},
         "rdflib": None,
@@ -358,6 +368,8 @@ def main(argv: list[str] | None = None) -> None:
         f"| articles/s end to end | {ing['articles'] / wall:.1f} |",
         f"| articles/s, triples/s (extraction + writes) | "
         f"{ing['articles'] / ingest_s:.1f}, {ing['triples'] / ingest_s:,.0f} |",
+        f"| CPU time, all processes | {cpu:.1f} s ({cpu / max(1, ing['articles']) * 1000:.1f} ms "
+        "per article) |",
         f"| peak RSS (all processes) | {peak / 2**20:,.0f} MiB |",
         f"| store size on disk | {size / 2**20:,.1f} MiB |",
         "",
