@@ -17,6 +17,7 @@ Run: ``.venv/bin/python bench/bench_view.py [--sizes 500,2000,5000]``.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -223,6 +224,8 @@ def main() -> None:
         "click s",
         "search s",
     )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average (1, 5, 15 min) at the end: {load} on {os.cpu_count()} cores")
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:

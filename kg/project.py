@@ -44,6 +44,7 @@ from .resources import resource_dir
 from .store import SelectResult
 
 EVENT_MODES = ("edges", "nodes")
+SEP = "\x1f"  # joins the fields the projection queries pack into one string
 SYMMETRIC = {"cooperates with", "agreement with", "signed with", "met"}
 HAPPENING_RELATIONS = {
     "agreement with",
@@ -136,14 +137,10 @@ def project(store, options: ProjectionOptions | None = None) -> nx.MultiDiGraph:
     opts = options or ProjectionOptions()
     articles = {}
     for r in _rows(store, "articles"):
+        date, url, publisher, headline = (r["info"] or "").split(SEP, 3)
         articles.setdefault(
             r["article"],
-            {
-                "headline": r["headline"] or "",
-                "date": (r["published"] or "")[:10],
-                "url": r["url"] or "",
-                "publisher": r["publisher"] or "",
-            },
+            {"headline": headline, "date": date[:10], "url": url, "publisher": publisher},
         )
     kept_articles = {
         a for a, meta in articles.items() if _in_range(meta["date"], opts.since, opts.until)
@@ -191,14 +188,14 @@ def project(store, options: ProjectionOptions | None = None) -> nx.MultiDiGraph:
     # statements -> (kind, a, b, detail) with the articles that support them
     stmts: dict[tuple[str, str, str, str], dict] = {}
     for r in _rows(store, "statements"):
-        conf = float(r["confidence"]) if r["confidence"] else 1.0
+        kind, conf_text, detail = (r["info"] or "").split(SEP, 2)
+        conf = float(conf_text) if conf_text else 1.0
         if conf < opts.min_confidence or r["article"] not in kept_articles:
             continue
         st = r["st"]
-        detail = r["detail"] or ""
-        if r["kind"] in ("party", "signatory", "attendee", "signed-at"):
+        if kind in ("party", "signatory", "attendee", "signed-at"):
             detail = happenings.get(st, {}).get("kind", "")
-        key = (r["kind"], r["a"], r["b"], st)
+        key = (kind, r["a"], r["b"], st)
         s = stmts.setdefault(key, {"detail": detail, "articles": {}})
         s["articles"][r["article"]] = max(conf, s["articles"].get(r["article"], 0.0))
 
@@ -342,7 +339,7 @@ def _entity_info(store) -> dict[str, dict]:
             "aliases": set(),
             "posts": set(),
         }
-        for entry in (r["labels"] or "").split("\x1f"):
+        for entry in (r["labels"] or "").split(SEP):
             if entry.count(" ") < 2:
                 continue
             gaz, n, label = entry.split(" ", 2)

@@ -2,15 +2,19 @@
 // DOM properties or vis-network's plain-text tooltips, never as HTML.
 (function () {
   "use strict";
+  var timing = { start: performance.now() };
   var data = JSON.parse(document.getElementById("kg-data").textContent);
+  timing.parsed = performance.now();
   var style = data.style;
   var articles = data.articles; // [headline, date, url, publisher]
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var container = document.getElementById("kg-network");
+  timing.datasets = performance.now();
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  timing.network = performance.now();
   var state = { ready: false, hidden: { type: {}, country: {}, year: {} } };
-  window.kgView = { network: network, nodes: nodes, edges: edges, state: state };
+  window.kgView = { network: network, nodes: nodes, edges: edges, state: state, timing: timing };
 
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -252,6 +256,7 @@
   function markReady() {
     if (state.ready) return;
     state.ready = true;
+    timing.ready = performance.now();
     document.body.dataset.ready = "1";
     var focus = data.nodes.filter(function (n) { return n.kgFocus; }).map(function (n) { return n.id; });
     if (focus.length === 1) network.selectNodes(focus);
