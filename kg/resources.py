@@ -1,4 +1,4 @@
-"""Locate the bundled data folders (ontology, gazetteer, lexicon, queries).
+"""Locate the bundled data folders (ontology, gazetteer, lexicon, queries, views).
 
 In a source checkout or editable install they are the top-level folders of the
 repository; a wheel ships them inside the package as ``kg/_resources/<kind>``.
@@ -17,7 +17,7 @@ _LAYOUT = {
     "gazetteer": _ROOT / "data" / "gazetteer",
     "lexicon": _ROOT / "data" / "lexicon",
     "queries": _ROOT / "queries",
-    "views": _ROOT / "views",
+    "views": _ROOT / "data" / "views",
 }
 
 

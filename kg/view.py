@@ -4,7 +4,7 @@ pyvis holds the network (nodes and edges are filled into ``Network.nodes``/``edg
 directly: ``from_nx`` is quadratic in edges) and ships vis-network, which is inlined.
 pyvis's own page template is not used: every mode of it loads Bootstrap from a CDN, and
 it inserts node titles (when any contains "href") and the heading as raw HTML. Our page
-(``views/view.html``, ``view.js``, ``view.css``) makes no request to any host (a
+(``data/views/view.html``, ``view.js``, ``view.css``) makes no request to any host (a
 Content-Security-Policy forbids them), embeds the data as JSON with ``<``, ``>`` and
 ``&`` escaped, and puts every text from the graph into the page as text: tooltips are
 plain strings, the side panel is built with ``textContent``.
