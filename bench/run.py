@@ -413,7 +413,7 @@ def main(argv: list[str] | None = None) -> None:
                 same = "" if r["rows"] == ox_rows[q.name] else f" ({r['rows']} rows)"
                 row += f" {ms(rdf_p50)}{same} | {rdf_p50 / p50:,.1f}× |"
             rdf_total += rdf_p50
-            entry["rdflib"] = {"status": r["status"], "p50": rdf_p50, "rows": r["rows"]}
+            entry["rdflib"] = {"status": r.get("status"), "p50": rdf_p50, "rows": r.get("rows")}
         figures["queries"][q.name] = entry
         lines.append(row)
     if rdf is not None:
