@@ -353,3 +353,17 @@ def test_english_wire_counterpart_possessive_and_dateline_year() -> None:
     assert {"Park Jin", "Zulkifli Hasan"} in meetings  # "Before meeting Retno, Park met …"
     first = next(e for e in doc["events"] if "Retno Marsudi" in e["participants"])
     assert first["date"] == "2023-09-05" and first["location"] == "Jakarta"
+
+
+def test_a_wire_dateline_date_is_not_the_event_date() -> None:
+    # the dateline carries the day the wire filed the story; the signing was the day before
+    doc = _text(
+        "Chungnam and Jakarta put cooperation on paper\n\n"
+        "HONGSEONG, May 28 (Korea Wire) -- Chungcheongnam-do Governor Kim Tae-heum and "
+        "Jakarta Governor Pramono Anung signed a letter of intent on trade and culture at "
+        "Jakarta City Hall on May 27, the provincial government said Wednesday.\n",
+        published="2025-05-28",
+        lang="en",
+    )
+    signings = _events(doc, "Signing")
+    assert [e["date"] for e in signings] == ["2025-05-27"]

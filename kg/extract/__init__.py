@@ -149,12 +149,20 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
             lo = bisect.bisect_left(keyed_starts, part.start)
             hi = bisect.bisect_left(keyed_starts, part.end)
             ms = keyed[lo:hi]
-            infos.append(_SentInfo(part, ms, find_dates(part.text, lex, ref, published_ref)))
+            dates = find_dates(part.text, lex, ref, published_ref)
+            # a date in a dateline ("HONGSEONG, May 28 (Korea Wire) --") is the day the story
+            # was filed: any date the clause itself states comes first
+            dates.sort(key=lambda d: _inside(part.start + d.start, excluded))
+            infos.append(_SentInfo(part, ms, dates))
 
     _events(ex, infos, lex, key_of, unnamed)
     _cooperation(ex, infos, lex, key_of)
     _affiliations(ex, lex, sentences)
     return ex
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(lo <= pos < hi for lo, hi in spans)
 
 
 _BODY_TYPES = ("Ministry", "GovernmentOrganization", "Organization", "Company")
