@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from cli_runner import run
 from click.testing import CliRunner
 from rdflib import Dataset, Graph
 
@@ -12,13 +13,6 @@ from kg.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "data" / "articles"
-
-
-def run(*args: str, ok: bool = True):
-    res = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    if ok:
-        assert res.exit_code == 0, res.output
-    return res
 
 
 @pytest.fixture(scope="module")

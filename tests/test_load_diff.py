@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_runner import run
 from rdflib import Graph, Literal, URIRef
 
-from kg.cli import main
 from kg.diff import diff
 from kg.errors import StoreError
 from kg.store import KGStore
@@ -19,13 +18,6 @@ ARTICLES = ROOT / "data" / "articles"
 KABAR = ARTICLES / "kabar-ibukota-2025-jakarta-chungnam.txt"
 PESISIR = ARTICLES / "suara-pesisir-2019-surabaya-busan.txt"
 BASE = "https://w3id.org/idkr/resource/"
-
-
-def run(*args: str, ok: bool = True):
-    res = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    if ok:
-        assert res.exit_code == 0, res.output
-    return res
 
 
 def nquads(store: str, tmp: Path) -> set[str]:

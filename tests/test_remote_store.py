@@ -16,11 +16,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_runner import run
 from rdflib import Dataset, Graph, Literal, URIRef
 from test_queries import INJECTION, SAMPLE_PARAMS
 
-from kg.cli import main
 from kg.errors import QueryError, StoreError
 from kg.explain import explain
 from kg.project import project
@@ -33,13 +32,6 @@ from kg.vocab import PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "data" / "articles"
-
-
-def run(*args: str, ok: bool = True):
-    res = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    if ok:
-        assert res.exit_code == 0, res.output
-    return res
 
 
 def clear(url: str) -> None:
