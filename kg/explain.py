@@ -211,7 +211,10 @@ def explain(store: KGStore, name_or_iri: str) -> Explanation:
             }""",
             {"e": node},
         ).rows:
-            reported.setdefault(str(n), (str(n), str(lab), int(str(count))))
+            # several labels (merged names): the same one whatever the store's row order
+            prev = reported.get(str(n))
+            if prev is None or str(lab) < prev[1]:
+                reported[str(n)] = (str(n), str(lab), int(str(count)))
 
     # statement labels, from the statement's own article graph: events and agreements
     # have one; a membership is named by its post; a relation by what it links

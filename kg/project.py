@@ -290,7 +290,7 @@ def project(store, options: ProjectionOptions | None = None) -> nx.MultiDiGraph:
             if n not in graph:
                 graph.add_node(n, **_node_attrs(n, info, happenings))
         years = sorted({articles[x]["date"][:4] for x in e.articles if articles[x]["date"]})
-        detail = ", ".join(e.details)
+        detail = ", ".join(sorted(e.details))  # not in the store's row order
         label = f"{rel} ({detail})" if detail else rel
         graph.add_edge(
             a,
