@@ -30,20 +30,21 @@ import json
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import OWL, XSD
 
 import kg
 
 from .build import DEFAULT_BASE, date_terms
-from .errors import DataError
+from .errors import DataError, StoreError
 from .resolve import (
     has_hangul,
     is_acronym,
@@ -52,7 +53,7 @@ from .resolve import (
     transliteration_key,
 )
 from .resources import resource_dir
-from .store import KGStore
+from .store import KGStore, to_rdflib
 from .vocab import CONCEPT, IDKR, ORG, PROV, SCHEMA, bind_prefixes
 
 if sys.version_info >= (3, 11):
@@ -315,15 +316,44 @@ class Snapshot:
     name_index: dict[str, set[str]] | None = None  # name key -> entities (built on demand)
 
 
+def _oxigraph(store: KGStore) -> ox.Store | None:
+    """The pyoxigraph store behind an embedded ``store`` (None for a server store).
+
+    Consolidation reads and writes tens of thousands of rows: going through
+    :meth:`KGStore.select` would turn every value into an rdflib term first, which costs
+    several times the query itself.
+    """
+    backend = getattr(store, "_backend", None)
+    inner = getattr(backend, "_store", None)
+    return inner if isinstance(inner, ox.Store) else None
+
+
+def _select_values(store: KGStore, sparql: str) -> Iterator[tuple[str | None, ...]]:
+    """Rows of a SELECT as tuples of plain strings (IRI or lexical form; None if unbound)."""
+    inner = _oxigraph(store)
+    if inner is None:
+        for row in store.select(sparql).rows:
+            yield tuple(None if v is None else str(v) for v in row)
+        return
+    try:
+        solutions = inner.query(sparql, use_default_graph_as_union=True)
+    except (OSError, RuntimeError) as exc:
+        raise StoreError(f"{store.spec}: consolidation query failed ({exc})") from exc
+    for sol in solutions:
+        yield tuple(None if v is None else v.value for v in sol)
+
+
 def read_snapshot(store: KGStore) -> Snapshot:
     """Entities, events, agreements and memberships of every article graph, by SPARQL."""
     snap = Snapshot()
 
-    def rows(where: str, variables: str) -> list[tuple]:
-        return store.select(f"{_P}SELECT DISTINCT {variables} WHERE {{ {where} }}").rows
+    strings: dict[str, str] = {}  # one str object per IRI or value (memory)
 
-    def ent(iri: object) -> EntityInfo:
-        key = str(iri)
+    def rows(where: str, variables: str) -> Iterator[tuple]:
+        for row in _select_values(store, f"{_P}SELECT DISTINCT {variables} WHERE {{ {where} }}"):
+            yield tuple(None if v is None else strings.setdefault(v, v) for v in row)
+
+    def ent(key: str) -> EntityInfo:
         if key not in snap.entities:
             snap.entities[key] = EntityInfo(key)
         return snap.entities[key]
@@ -912,17 +942,90 @@ def _best_date(values: list[str]) -> str | None:
     return min(counts, key=lambda d: (-len(d), -counts[d], d))
 
 
+# Terms of the output as N-Triples text: the derived graph is written as N-Triples, and
+# building it through rdflib terms and a Graph cost more than everything else together.
+_XSD = str(XSD)
+_A = str(RDF.type)
+_STATEMENT = f"<{RDF.Statement}>"
+_SUBJECT, _PREDICATE, _OBJECT = str(RDF.subject), str(RDF.predicate), str(RDF.object)
+_SAME_AS = str(OWL.sameAs)
+_LABEL, _COMMENT = str(RDFS.label), str(RDFS.comment)
+_RULE, _CONFIDENCE, _EVIDENCE = str(IDKR.rule), str(IDKR.confidence), str(IDKR.evidence)
+_MENTION, _ARTICLE_COUNT = str(IDKR.mention), str(IDKR.articleCount)
+_DERIVED, _GENERATED = str(PROV.wasDerivedFrom), str(PROV.wasGeneratedBy)
+_START, _LOCATION, _ATTENDEE = str(SCHEMA.startDate), str(SCHEMA.location), str(SCHEMA.attendee)
+
+
+def _lit(text: str) -> str:
+    return str(ox.Literal(text))
+
+
+def _int(n: int) -> str:
+    return f'"{n}"^^<{_XSD}integer>'
+
+
+def _dec(x: float) -> str:
+    return f'"{_decimal(x)}"^^<{_XSD}decimal>'
+
+
+def _date(value: str) -> str:
+    term = date_terms(value)[0]
+    return f'"{term}"^^<{term.datatype}>'
+
+
+class _Node:
+    """The N-Triples lines about one subject; a triple said twice is written once."""
+
+    __slots__ = ("_lines", "_out", "_s")
+
+    def __init__(self, out: list[str], iri: str) -> None:
+        self._out = out
+        self._s = f"<{iri}> <"
+        self._lines: dict[str, None] = {}
+
+    def add(self, predicate: str, obj: str) -> None:
+        """``obj`` in N-Triples syntax (see ``_lit``, ``_int`` …)."""
+        self._lines[f"{self._s}{predicate}> {obj} ."] = None
+
+    def iri(self, predicate: str, iri: str) -> None:
+        self._lines[f"{self._s}{predicate}> <{iri}> ."] = None
+
+    def done(self) -> None:
+        self._out.extend(self._lines)
+
+
 def consolidated_graph(
     snap: Snapshot,
     overrides: Overrides | None = None,
     base: str = DEFAULT_BASE,
     summary: ConsolidationSummary | None = None,
 ) -> Graph:
-    """The derived graph for ``snap``: merges, events, agreements, lifecycle, tenures."""
+    """The derived graph for ``snap`` as an rdflib Graph (see :func:`consolidated_triples`)."""
+    g = bind_prefixes(Graph(identifier=URIRef(base + CONSOLIDATED_GRAPH)), base)
+    for line in consolidated_triples(snap, overrides, base, summary):
+        # (IRIs hold no spaces; split by hand: tests use IRIs an N-Triples parser refuses)
+        s, p, o = line[:-2].split(" ", 2)
+        if o.startswith("<"):
+            obj = URIRef(o[1:-1])
+        else:
+            (triple,) = ox.parse(f"<x:s> <x:p> {o} .", ox.RdfFormat.N_TRIPLES)
+            obj = to_rdflib(triple.object)
+        g.add((URIRef(s[1:-1]), URIRef(p[1:-1]), obj))
+    return g
+
+
+def consolidated_triples(
+    snap: Snapshot,
+    overrides: Overrides | None = None,
+    base: str = DEFAULT_BASE,
+    summary: ConsolidationSummary | None = None,
+) -> list[str]:
+    """The derived graph for ``snap`` — merges, events, agreements, lifecycle, tenures — as
+    N-Triples lines (no duplicates, no trailing newline)."""
     summary = summary if summary is not None else ConsolidationSummary()
     overrides = overrides or Overrides()
-    g = bind_prefixes(Graph(identifier=URIRef(base + CONSOLIDATED_GRAPH)), base)
-    generator = URIRef(f"{base}consolidator/idkr-kg-{kg.__version__}")
+    out: list[str] = []
+    generator = f"{base}consolidator/idkr-kg-{kg.__version__}"
     clusters = cluster_entities(snap, overrides)
     ents = snap.entities
 
@@ -931,19 +1034,21 @@ def consolidated_graph(
 
     # entity merges
     for m in sorted(clusters.accepted, key=lambda m: (m.a, m.b)):
-        a, b = URIRef(m.a), URIRef(m.b)
-        g.add((a, OWL.sameAs, b))
-        node = URIRef(f"{base}merge/{_digest(m.a, m.b)}")
-        g.add((node, RDF.type, RDF.Statement))
-        g.add((node, RDF.subject, a))
-        g.add((node, RDF.predicate, OWL.sameAs))
-        g.add((node, RDF.object, b))
-        g.add((node, IDKR.rule, Literal(m.rule)))
-        g.add((node, IDKR.confidence, _decimal(m.confidence)))
-        g.add((node, RDFS.comment, Literal(m.reason)))
-        g.add((node, PROV.wasGeneratedBy, generator))
+        same = _Node(out, m.a)
+        same.iri(_SAME_AS, m.b)
+        same.done()
+        node = _Node(out, f"{base}merge/{_digest(m.a, m.b)}")
+        node.add(_A, _STATEMENT)
+        node.iri(_SUBJECT, m.a)
+        node.iri(_PREDICATE, _SAME_AS)
+        node.iri(_OBJECT, m.b)
+        node.add(_RULE, _lit(m.rule))
+        node.add(_CONFIDENCE, _dec(m.confidence))
+        node.add(_COMMENT, _lit(m.reason))
+        node.iri(_GENERATED, generator)
         for art in sorted(ents[m.a].articles | ents[m.b].articles):
-            g.add((node, PROV.wasDerivedFrom, URIRef(art)))
+            node.iri(_DERIVED, art)
+        node.done()
     summary.merges = len(clusters.accepted)
     summary.merged_entities = sum(len(v) for v in clusters.members.values() if len(v) > 1)
     summary.rejected = [
@@ -959,89 +1064,94 @@ def consolidated_graph(
                 summary.rejected.append(f"override refuse: no entity called '{name}' yet")
 
     # cross-article events and their agreements
-    agreement_nodes: list[tuple[URIRef, str, str | None, frozenset[str], set[str], set[str]]] = []
+    agreement_nodes: list[tuple[str, str, str | None, frozenset[str], set[str], set[str]]] = []
     for cluster in cluster_events(snap, clusters):
         members = cluster.members
         ev_type = members[0].type
-        node = URIRef(f"{base}event/x-{_digest([m.iri for m in members])}")
+        node_iri = f"{base}event/x-{_digest([m.iri for m in members])}"
+        node = _Node(out, node_iri)
         summary.events += 1
         if len(cluster.articles) > 1:
             summary.multi_source_events += 1
-        g.add((node, RDF.type, IDKR.ConsolidatedEvent))
-        g.add((node, IDKR.eventType, CONCEPT[f"event-type/{ev_type}"]))
+        node.iri(_A, str(IDKR.ConsolidatedEvent))
+        node.iri(str(IDKR.eventType), f"{CONCEPT}event-type/{ev_type}")
         when = _best_date([m.date for m in members if m.date])
         attendees = sorted({clusters.canonical(p) for m in members for p in m.attendees})
         names = ", ".join(label(p) for p in attendees)
         text = f"{ev_type}: {names}" if names else ev_type
-        g.add((node, RDFS.label, Literal(f"{text} ({when})" if when else text)))
+        node.add(_LABEL, _lit(f"{text} ({when})" if when else text))
         if when:
-            g.add((node, SCHEMA.startDate, date_terms(when)[0]))
+            node.add(_START, _date(when))
         places = Counter(clusters.canonical(m.location) for m in members if m.location in ents)
         if places:
             place = min(places, key=lambda p: (-places[p], p))
-            g.add((node, SCHEMA.location, URIRef(place)))
+            node.iri(_LOCATION, place)
         for p in attendees:
-            g.add((node, SCHEMA.attendee, URIRef(p)))
+            node.iri(_ATTENDEE, p)
         for m in members:
-            g.add((node, IDKR.mention, URIRef(m.iri)))
-            g.add((node, PROV.wasDerivedFrom, URIRef(m.article)))
+            node.iri(_MENTION, m.iri)
+            node.iri(_DERIVED, m.article)
             for evid in sorted(m.evidence):
-                g.add((node, IDKR.evidence, URIRef(evid)))
+                node.iri(_EVIDENCE, evid)
         outlets = {snap.publishers.get(a, a) for a in cluster.articles}
-        g.add((node, IDKR.articleCount, Literal(len(cluster.articles))))
-        g.add((node, IDKR.sourceCount, Literal(len(outlets))))
+        node.add(_ARTICLE_COUNT, _int(len(cluster.articles)))
+        node.add(str(IDKR.sourceCount), _int(len(outlets)))
         rule = "cross-article-event" if len(cluster.articles) > 1 else "single-report"
-        g.add((node, IDKR.rule, Literal(rule)))
-        g.add((node, IDKR.confidence, _decimal(_corroborated(m.confidence for m in members))))
-        g.add((node, PROV.wasGeneratedBy, generator))
+        node.add(_RULE, _lit(rule))
+        node.add(_CONFIDENCE, _dec(_corroborated(m.confidence for m in members)))
+        node.iri(_GENERATED, generator)
 
         agreements = [a for m in members for a in m.agreements]
         if not agreements:
+            node.done()
             continue
         kinds = sorted({a.type for a in agreements if a.type != "Other"}) or ["Other"]
         parties = frozenset(clusters.canonical(p) for a in agreements for p in a.parties)
-        anode = URIRef(f"{base}agreement/x-{_digest([a.iri for a in agreements])}")
+        anode_iri = f"{base}agreement/x-{_digest([a.iri for a in agreements])}"
+        anode = _Node(out, anode_iri)
         summary.agreements += 1
-        g.add((anode, RDF.type, IDKR.ConsolidatedAgreement))
-        g.add((anode, IDKR.agreementType, CONCEPT[f"agreement-type/{kinds[0]}"]))
+        anode.iri(_A, str(IDKR.ConsolidatedAgreement))
+        anode.iri(str(IDKR.agreementType), f"{CONCEPT}agreement-type/{kinds[0]}")
         party_names = " – ".join(sorted(label(p) for p in parties))
         alabel = f"{kinds[0]}: {party_names}" + (f" ({when})" if when else "")
-        g.add((anode, RDFS.label, Literal(alabel)))
+        anode.add(_LABEL, _lit(alabel))
         for p in sorted(parties):
-            g.add((anode, IDKR.party, URIRef(p)))
+            anode.iri(str(IDKR.party), p)
         signatories = {clusters.canonical(s) for a in agreements for s in a.signatories}
         for s in sorted(signatories):
-            g.add((anode, IDKR.signatory, URIRef(s)))
+            anode.iri(str(IDKR.signatory), s)
         sectors = {s for a in agreements for s in a.sectors}
         for s in sorted(sectors):
-            g.add((anode, IDKR.sector, URIRef(s)))
-        g.add((node, IDKR.agreement, anode))
+            anode.iri(str(IDKR.sector), s)
+        node.iri(str(IDKR.agreement), anode_iri)
+        node.done()
         if ev_type == "Signing":
-            g.add((anode, IDKR.signedAt, node))
+            anode.iri(str(IDKR.signedAt), node_iri)
         for a in agreements:
-            g.add((anode, IDKR.mention, URIRef(a.iri)))
+            anode.iri(_MENTION, a.iri)
         for m in members:
-            g.add((anode, PROV.wasDerivedFrom, URIRef(m.article)))
+            anode.iri(_DERIVED, m.article)
             for evid in sorted(m.evidence):
-                g.add((anode, IDKR.evidence, URIRef(evid)))
-        g.add((anode, IDKR.articleCount, Literal(len(cluster.articles))))
-        g.add((anode, IDKR.rule, Literal(rule)))
-        g.add((anode, IDKR.confidence, _decimal(_corroborated(a.confidence for a in agreements))))
-        g.add((anode, PROV.wasGeneratedBy, generator))
-        agreement_nodes.append((anode, kinds[0], when, parties, sectors, signatories))
+                anode.iri(_EVIDENCE, evid)
+        anode.add(_ARTICLE_COUNT, _int(len(cluster.articles)))
+        anode.add(_RULE, _lit(rule))
+        anode.add(_CONFIDENCE, _dec(_corroborated(a.confidence for a in agreements)))
+        anode.iri(_GENERATED, generator)
+        anode.done()
+        agreement_nodes.append((anode_iri, kinds[0], when, parties, sectors, signatories))
 
-    summary.lifecycle_links = _add_lifecycle(g, agreement_nodes, ents, base, generator)
-    summary.tenures = _add_tenures(g, snap, clusters, base, generator)
-    summary.triples = len(g)
-    return g
+    summary.lifecycle_links = _add_lifecycle(out, agreement_nodes, ents, base, generator)
+    summary.tenures = _add_tenures(out, snap, clusters, base, generator)
+    summary.triples = len(out)
+    return out
 
 
 def _add_lifecycle(
-    g: Graph,
-    agreements: list[tuple[URIRef, str, str | None, frozenset[str], set[str], set[str]]],
+    out: list[str],
+    agreements: list[tuple[str, str, str | None, frozenset[str], set[str], set[str]]],
     ents: dict[str, EntityInfo],
     base: str,
-    generator: URIRef,
+    generator: str,
 ) -> int:
     """Link each dated agreement to the one it follows between the same parties.
 
@@ -1074,22 +1184,27 @@ def _add_lifecycle(
             continue
         prev = max(earlier, key=lambda o: (o[2], STAGE.get(o[1], 0), str(o[0])))
         renewal = prev[1] == kind
-        prop = IDKR.renews if renewal else IDKR.follows
-        g.add((node, prop, prev[0]))
-        stmt = URIRef(f"{base}lifecycle/{_digest(str(node), str(prev[0]))}")
-        g.add((stmt, RDF.type, RDF.Statement))
-        g.add((stmt, RDF.subject, node))
-        g.add((stmt, RDF.predicate, prop))
-        g.add((stmt, RDF.object, prev[0]))
+        prop = str(IDKR.renews if renewal else IDKR.follows)
+        link = _Node(out, node)
+        link.iri(prop, prev[0])
+        link.done()
+        stmt = _Node(out, f"{base}lifecycle/{_digest(node, prev[0])}")
+        stmt.add(_A, _STATEMENT)
+        stmt.iri(_SUBJECT, node)
+        stmt.iri(_PREDICATE, prop)
+        stmt.iri(_OBJECT, prev[0])
         rule = "lifecycle:renewal" if renewal else f"lifecycle:{prev[1]}->{kind}"
-        g.add((stmt, IDKR.rule, Literal(rule)))
-        g.add((stmt, IDKR.confidence, _decimal(0.6 if only_countries else 0.7)))
-        g.add((stmt, PROV.wasGeneratedBy, generator))
+        stmt.add(_RULE, _lit(rule))
+        stmt.add(_CONFIDENCE, _dec(0.6 if only_countries else 0.7))
+        stmt.iri(_GENERATED, generator)
+        stmt.done()
         links += 1
     return links
 
 
-def _add_tenures(g: Graph, snap: Snapshot, clusters: Clusters, base: str, generator: URIRef) -> int:
+def _add_tenures(
+    out: list[str], snap: Snapshot, clusters: Clusters, base: str, generator: str
+) -> int:
     """One idkr:Tenure per person and post: first and last dates articles observed it."""
     groups: dict[tuple[str, str], list[MembershipInfo]] = defaultdict(list)
     for m in snap.memberships.values():
@@ -1098,28 +1213,70 @@ def _add_tenures(g: Graph, snap: Snapshot, clusters: Clusters, base: str, genera
         groups[(clusters.canonical(m.person), m.post)].append(m)
     for (person, post), members in sorted(groups.items()):
         members.sort(key=lambda m: m.iri)
-        node = URIRef(f"{base}tenure/{_digest(person, post)}")
-        g.add((node, RDF.type, IDKR.Tenure))
-        g.add((node, ORG.member, URIRef(person)))
-        g.add((node, ORG.organization, URIRef(clusters.canonical(members[0].organization))))
-        g.add((node, IDKR.post, URIRef(post)))
+        node = _Node(out, f"{base}tenure/{_digest(person, post)}")
+        node.iri(_A, str(IDKR.Tenure))
+        node.iri(str(ORG.member), person)
+        node.iri(str(ORG.organization), clusters.canonical(members[0].organization))
+        node.iri(str(IDKR.post), post)
         roles = sorted({m.role for m in members if m.role})
         if roles:
-            g.add((node, ORG.role, URIRef(roles[0])))
+            node.iri(str(ORG.role), roles[0])
         days = sorted({m.observed for m in members if m.observed})
         if days:
-            g.add((node, IDKR.firstObserved, Literal(days[0], datatype=XSD.date)))
-            g.add((node, IDKR.lastObserved, Literal(days[-1], datatype=XSD.date)))
+            node.add(str(IDKR.firstObserved), f'"{days[0]}"^^<{_XSD}date>')
+            node.add(str(IDKR.lastObserved), f'"{days[-1]}"^^<{_XSD}date>')
         for m in members:
-            g.add((node, IDKR.mention, URIRef(m.iri)))
-            g.add((node, PROV.wasDerivedFrom, URIRef(m.article)))
+            node.iri(_MENTION, m.iri)
+            node.iri(_DERIVED, m.article)
             for evid in sorted(m.evidence):
-                g.add((node, IDKR.evidence, URIRef(evid)))
-        g.add((node, IDKR.articleCount, Literal(len({m.article for m in members}))))
-        g.add((node, IDKR.confidence, _decimal(_corroborated(m.confidence for m in members))))
-        g.add((node, IDKR.rule, Literal("tenure")))
-        g.add((node, PROV.wasGeneratedBy, generator))
+                node.iri(_EVIDENCE, evid)
+        node.add(_ARTICLE_COUNT, _int(len({m.article for m in members})))
+        node.add(_CONFIDENCE, _dec(_corroborated(m.confidence for m in members)))
+        node.add(_RULE, _lit("tenure"))
+        node.iri(_GENERATED, generator)
+        node.done()
     return len(groups)
+
+
+def _graph_hashes(lines: Iterable[str]) -> set[bytes]:
+    return {hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest() for line in lines}
+
+
+def write_consolidated(store: KGStore, graph_iri: str, lines: list[str]) -> None:
+    """Make ``<graph_iri>`` hold exactly ``lines`` (N-Triples), in one transaction.
+
+    On an embedded store only the difference to the stored graph is written (deleting and
+    inserting a quad costs tens of microseconds: rewriting a whole consolidated graph that
+    barely changed would dominate a small ingest); a server gets the whole graph in one PUT.
+    """
+    inner = _oxigraph(store)
+    graph = ox.NamedNode(graph_iri)
+    if inner is None or not inner.contains_named_graph(graph):
+        store.replace_graphs([(graph_iri, ("\n".join(lines) + "\n").encode("utf-8"))])
+        return
+    new = _graph_hashes(lines)
+    old: set[bytes] = set()
+    removed: list[str] = []
+    for q in inner.quads_for_pattern(None, None, None, graph):
+        line = f"{q.subject} {q.predicate} {q.object} ."
+        h = hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest()
+        old.add(h)
+        if h not in new:
+            removed.append(line)
+    del new
+    added = [
+        line
+        for line in lines
+        if hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest() not in old
+    ]
+    if not removed and not added:
+        return
+    parts = []
+    if removed:
+        parts.append(f"DELETE DATA {{ GRAPH <{graph_iri}> {{\n" + "\n".join(removed) + "\n} }")
+    if added:
+        parts.append(f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n" + "\n".join(added) + "\n} }")
+    store.update(" ;\n".join(parts))
 
 
 def consolidate(
@@ -1134,6 +1291,7 @@ def consolidate(
         store_overrides(store, overrides, base)
     summary = ConsolidationSummary()
     snap = read_snapshot(store)
-    graph = consolidated_graph(snap, read_overrides(store), base, summary)
-    store.replace_graph(base + CONSOLIDATED_GRAPH, graph)
+    lines = consolidated_triples(snap, read_overrides(store), base, summary)
+    del snap
+    write_consolidated(store, base + CONSOLIDATED_GRAPH, lines)
     return summary
