@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from .lexicon import Lexicon
+from .lexicon import Lexicon, WordIndex
 
 
 @dataclass(frozen=True)
@@ -81,37 +81,67 @@ def _patterns(lex_id: int, months: tuple[str, ...], weekdays: tuple[str, ...]) -
         ),
         "ko_weekday": re.compile(r"(월|화|수|목|금|토|일)요일"),
     }
-    return {k: _NeedsDigit(v) if k in _NEED_DIGIT else v for k, v in patterns.items()}
+    return patterns
 
 
-class _NeedsDigit:
-    """A pattern that cannot match without a digit: skipped on text that has none (most
-    clauses), which saves a scan per pattern."""
-
-    def __init__(self, rx: re.Pattern[str]) -> None:
-        self.rx = rx
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        return self.rx.finditer(text) if _DIGIT.search(text) else iter(())
-
-
+# What every match of a pattern holds: a digit, a month or weekday name (as listed in
+# dates.csv, any case), or the given characters. A pattern is scanned only over text that
+# holds all of it (most clauses hold little of it); a pattern not listed is always scanned.
+# ("relative", a relative word such as "kemarin" or "last year", gates the word-by-word
+# scans.) tests/test_matcher.py checks each entry against the project's articles.
+_NEEDS: dict[str, frozenset[str]] = {
+    name: frozenset(needs.split())
+    for name, needs in {
+        "range_dmy": "digit month",
+        "range_dd": "digit month",
+        "dmy": "digit month",
+        "mdy": "digit month",
+        "md": "digit month",
+        "dm": "digit month",
+        "my": "digit month",
+        "month_past": "month",
+        "numeric": "digit /",
+        "numeric_dm": "digit /",
+        "iso": "digit",
+        "ko_full": "digit 년",
+        "ko_md": "digit 월",
+        "ko_d": "digit 일",
+        "ko_ym": "digit 년",
+        "year": "digit",
+        "ko_year": "digit 년",
+        "weekday": "weekday",
+        "ko_weekday": "요일",
+    }.items()
+}
 _DIGIT = re.compile(r"\d")
-# every one of these has a \d in each branch (a new pattern is not listed: always scanned)
-_NEED_DIGIT = frozenset(
-    "range_dmy range_dd dmy mdy md dm my numeric numeric_dm iso ko_full ko_md ko_d ko_ym "
-    "year ko_year".split()
-)
+_CHARS = ("/", "년", "월", "일", "요일")
+_compiled_for: tuple[Lexicon, dict, WordIndex] | None = None
+
+
+def _compiled(lex: Lexicon) -> tuple[dict, WordIndex]:
+    """The patterns for ``lex``'s month and weekday names, and an index of the names."""
+    global _compiled_for
+    if _compiled_for is None or _compiled_for[0] is not lex:
+        p = _patterns(id(lex), tuple(lex.months), tuple(lex.weekdays))
+        relative = [*lex.relative, *lex.relative_periods]
+        names = WordIndex([list(lex.months), list(lex.weekdays), relative])
+        _compiled_for = (lex, p, names)
+    return _compiled_for[1], _compiled_for[2]
+
+
+def _present(text: str, names: WordIndex) -> frozenset[str]:
+    """Which of the things patterns need (see ``_NEEDS``) ``text`` holds."""
+    have = {c for c in _CHARS if c in text}
+    if _DIGIT.search(text):
+        have.add("digit")
+    for i in names.candidates(text):
+        have.add(("month", "weekday", "relative")[i])
+    return frozenset(have)
 
 
 @lru_cache(maxsize=256)
 def _word(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w]){re.escape(word)}(?![\w])", re.I)
-
-
-@lru_cache(maxsize=8)
-def _any_word(words: tuple[str, ...]) -> re.Pattern[str]:
-    """Matches wherever one of ``words`` as a whole word could (a cheap test first)."""
-    return re.compile("|".join(map(re.escape, words)) or r"(?!)", re.I)
 
 
 def find_dates(
@@ -124,7 +154,7 @@ def find_dates(
     (``ref_is_publication=False``), the year that puts them nearest to it either way.
     """
     nearest = _nearest_past if ref_is_publication else _nearest
-    p = _patterns(id(lex), tuple(lex.months), tuple(lex.weekdays))
+    p, cues = _compiled(lex)
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
 
@@ -137,62 +167,67 @@ def find_dates(
         taken.append((s, e))
         found.append(DateMention(s, e, value, exact))
 
+    have = _present(text, cues)
+
+    def scan(name: str) -> Iterator[re.Match[str]]:
+        needs = _NEEDS.get(name)
+        return p[name].finditer(text) if needs is None or needs <= have else iter(())
+
     mon = lex.months
-    for m in p["range_dd"].finditer(text):
+    for m in scan("range_dd"):
         y, mo = int(m.group(4)), mon[m.group(3).lower()]
         a, b = _iso(y, mo, int(m.group(1))), _iso(y, mo, int(m.group(2)))
         add(m, f"{a}/{b}" if a and b else None)
-    for m in p["range_dmy"].finditer(text):
+    for m in scan("range_dmy"):
         if m.group(5) is None:
             continue
         y = int(m.group(5))
         a = _iso(y, mon[m.group(2).lower()], int(m.group(1)))
         b = _iso(y, mon[m.group(4).lower()], int(m.group(3)))
         add(m, f"{a}/{b}" if a and b else None)
-    for m in p["iso"].finditer(text):  # 2025-05-27, and Korean sites' 2025.05.27
+    for m in scan("iso"):  # 2025-05-27, and Korean sites' 2025.05.27
         add(m, _iso(int(m.group(1)), int(m.group(3)), int(m.group(4))))
-    for m in p["ko_full"].finditer(text):
+    for m in scan("ko_full"):
         add(m, _iso(int(m.group(1)), int(m.group(2)), int(m.group(3))))
-    for m in p["dmy"].finditer(text):
+    for m in scan("dmy"):
         add(m, _iso(int(m.group(3)), mon[m.group(2).lower()], int(m.group(1))))
-    for m in p["mdy"].finditer(text):
+    for m in scan("mdy"):
         add(m, _iso(int(m.group(3)), mon[m.group(1).lower()], int(m.group(2))))
-    for m in p["numeric"].finditer(text):
+    for m in scan("numeric"):
         y = int(m.group(3))
         y = y + 2000 if y < 100 else y
         add(m, _iso(y, int(m.group(2)), int(m.group(1))))
-    for m in p["ko_ym"].finditer(text):
+    for m in scan("ko_ym"):
         add(m, _iso(int(m.group(1)), int(m.group(2))))
-    for m in p["my"].finditer(text):
+    for m in scan("my"):
         # "May" alone is too ambiguous in English ("may 2025" is rare, "May 2025" fine)
         if m.group(1) == "may":
             continue
         add(m, _iso(int(m.group(2)), mon[m.group(1).lower()]))
     if ref is not None:
-        for m in p["month_past"].finditer(text):
+        for m in scan("month_past"):
             mo = mon[(m.group(1) or m.group(2)).lower()]
             add(m, _iso(ref.year if mo <= ref.month else ref.year - 1, mo), exact=False)
-        for m in p["numeric_dm"].finditer(text):
+        for m in scan("numeric_dm"):
             add(m, _iso(ref.year, int(m.group(2)), int(m.group(1))))
-        for m in p["md"].finditer(text):
+        for m in scan("md"):
             if m.group(1).lower() == "may" and m.group(1) != "May":
                 continue
             add(m, nearest(ref, mon[m.group(1).lower()], int(m.group(2))))
-        for m in p["dm"].finditer(text):
+        for m in scan("dm"):
             add(m, nearest(ref, mon[m.group(2).lower()], int(m.group(1))))
-        for m in p["ko_md"].finditer(text):
+        for m in scan("ko_md"):
             add(m, nearest(ref, int(m.group(1)), int(m.group(2))))
-        for m in p["ko_d"].finditer(text):
+        for m in scan("ko_d"):
             add(m, _day_of_month(ref, int(m.group(1))))
-    for m in p["year"].finditer(text):
+    for m in scan("year"):
         add(m, m.group(1))
-    for m in p["ko_year"].finditer(text):
+    for m in scan("ko_year"):
         add(m, m.group(1))
     if ref is not None:
-        # one pass tells whether any relative word is there before looking word by word
-        any_word = _any_word((*lex.relative, *lex.relative_periods)).search(text)
-        relative = lex.relative if any_word else {}
-        periods = lex.relative_periods if any_word else {}
+        # the index tells whether any relative word is there before looking word by word
+        relative = lex.relative if "relative" in have else {}
+        periods = lex.relative_periods if "relative" in have else {}
         for word, delta in relative.items():
             for m in _word(word).finditer(text):
                 add(m, (ref + timedelta(days=delta)).isoformat(), exact=False)
@@ -204,12 +239,12 @@ def find_dates(
                 else:
                     y, mo = divmod(ref.year * 12 + ref.month - 1 + delta, 12)
                     add(m, f"{y:04d}-{mo + 1:02d}", exact=False)
-        for m in p["weekday"].finditer(text):
+        for m in scan("weekday"):
             # "Selasa (27/5/2025)", "Tuesday, May 27": the explicit date says it all
             if any(0 <= d.start - m.end() <= 3 for d in found):
                 continue
             add(m, _last_weekday(ref, lex.weekdays[m.group(1).lower()]), exact=False)
-        for m in p["ko_weekday"].finditer(text):
+        for m in scan("ko_weekday"):
             add(m, _last_weekday(ref, "월화수목금토일".index(m.group(1))), exact=False)
     found.sort(key=lambda d: d.start)
     return found

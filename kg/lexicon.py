@@ -179,6 +179,47 @@ class SurfaceMatcher:
                 pos = ends[s]
 
 
+# Characters that re.IGNORECASE matches to an ASCII letter although str.lower() does not
+# turn them into it (dotted and dotless i, long s); tests/test_matcher.py checks the list
+# against re over every code point.
+_FOLD_EXOTIC = re.compile("[\u0130\u0131\u017f]")
+
+
+class WordIndex:
+    """Which of several word-list patterns (one per row of a trigger or sector file) could
+    match a text: those one of whose words occurs in it, compared lower-cased.
+
+    Every match of such a pattern contains one of its words, equal to it up to case, so a
+    pattern none of whose words occurs cannot match: the caller searches only the
+    candidates, in their original order, and finds what searching all of them finds. One
+    Aho–Corasick pass replaces a regex scan per pattern.
+    """
+
+    def __init__(self, word_lists: list[list[str]]) -> None:
+        self._all = list(range(len(word_lists)))
+        self._automaton = ahocorasick.Automaton()
+        owners: dict[str, int] = {}  # word -> bit set of the patterns holding it
+        for i, words in enumerate(word_lists):
+            for w in words:
+                owners[w.lower()] = owners.get(w.lower(), 0) | 1 << i
+        for w, bits in owners.items():
+            self._automaton.add_word(w, bits)
+        self._empty = not owners
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def candidates(self, text: str) -> list[int]:
+        """Indexes (ascending) of the patterns that may match ``text``."""
+        if self._empty:
+            return []
+        if _FOLD_EXOTIC.search(text):
+            return self._all
+        found = 0
+        for _end, bits in self._automaton.iter(text.lower()):
+            found |= bits
+        return [i for i in self._all if found >> i & 1]
+
+
 @dataclass(frozen=True)
 class Role:
     surface: str
@@ -200,6 +241,10 @@ class Lexicon:
     event_triggers: list[tuple[str, str, re.Pattern[str], float]]
     agreement_triggers: list[tuple[str, re.Pattern[str]]]
     sectors: list[tuple[str, re.Pattern[str]]]
+    # the words of each pattern above, to search only the patterns a text may match
+    event_words: WordIndex
+    agreement_words: WordIndex
+    sector_words: WordIndex
     months: dict[str, int]
     weekdays: dict[str, int]
     relative: dict[str, int]
@@ -430,18 +475,15 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
         alts += [re.escape(p) for p in hangul]
         return re.compile("|".join(alts), flags)
 
+    event_rows = list(_rows(ldir / "event_triggers.csv", ("event_type", "lang", "pattern")))
     event_triggers = [
         (r["event_type"], r["lang"], rx(r["pattern"], re.IGNORECASE), float(r["confidence"]))
-        for r in _rows(ldir / "event_triggers.csv", ("event_type", "lang", "pattern"))
+        for r in event_rows
     ]
-    agreement_triggers = [
-        (r["agreement_type"], rx(r["pattern"]))
-        for r in _rows(ldir / "agreement_triggers.csv", ("agreement_type", "pattern"))
-    ]
-    sectors = [
-        (r["sector"], rx(r["pattern"], re.IGNORECASE))
-        for r in _rows(ldir / "sectors.csv", ("sector", "lang", "pattern"))
-    ]
+    agreement_rows = list(_rows(ldir / "agreement_triggers.csv", ("agreement_type", "pattern")))
+    agreement_triggers = [(r["agreement_type"], rx(r["pattern"])) for r in agreement_rows]
+    sector_rows = list(_rows(ldir / "sectors.csv", ("sector", "lang", "pattern")))
+    sectors = [(r["sector"], rx(r["pattern"], re.IGNORECASE)) for r in sector_rows]
     months: dict[str, int] = {}
     weekdays: dict[str, int] = {}
     relative: dict[str, int] = {}
@@ -484,6 +526,9 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
         event_triggers=event_triggers,
         agreement_triggers=agreement_triggers,
         sectors=sectors,
+        event_words=WordIndex([_split(r["pattern"]) for r in event_rows]),
+        agreement_words=WordIndex([_split(r["pattern"]) for r in agreement_rows]),
+        sector_words=WordIndex([_split(r["pattern"]) for r in sector_rows]),
         months=months,
         weekdays=weekdays,
         relative=relative,

@@ -145,26 +145,74 @@ def test_trigger_patterns_match_like_one_alternative_per_word():
             assert _spans(rx.finditer(text)) == _spans(ref.finditer(text)), (pattern, text)
 
 
-def test_date_patterns_skipped_without_digits_need_one():
-    """find_dates skips the patterns listed in _NEED_DIGIT on text without a digit: each of
-    their matches on the project's articles holds one."""
-    from kg.dates import _NEED_DIGIT, _NeedsDigit, _patterns
+def test_date_patterns_skipped_without_what_they_need_need_it():
+    """find_dates scans a pattern listed in _NEEDS only over text holding what it needs (a
+    digit, a month or weekday name, a Korean date unit): each of its matches on the
+    project's articles holds all of it."""
+    from kg.dates import _NEEDS, _compiled, _present
 
     lex = load_lexicon()
-    p = _patterns(id(lex), tuple(lex.months), tuple(lex.weekdays))
-    assert _NEED_DIGIT <= set(p)
+    p, names = _compiled(lex)
+    assert set(_NEEDS) <= set(p)
     texts = [
         f.read_text(encoding="utf-8")
         for d in ("data/articles", "tests/articles")
         for f in sorted((ROOT / d).iterdir())
         if f.suffix in (".txt", ".html", ".jsonl")
     ]
-    seen = 0
-    for name in _NEED_DIGIT:
-        assert isinstance(p[name], _NeedsDigit)
+    texts.append("Selasa (27/5), 2025년 5월 27일(화요일), 29 Sept - 2 Oktober 2009, last August")
+    seen = {name: 0 for name in _NEEDS}
+    for name, needs in _NEEDS.items():
         for text in texts:
-            for m in p[name].rx.finditer(text):
-                seen += 1
-                assert re.search(r"\d", m.group(0)), (name, m.group(0))
-    assert seen > 20
+            for m in p[name].finditer(text):
+                seen[name] += 1
+                assert needs <= _present(m.group(0), names), (name, m.group(0))
+    assert all(seen.values()), seen
+    assert _present("Selasa, dua puluh tujuh Mei", names) == {"month", "weekday"}
     assert list(p["dmy"].finditer("Selasa, dua puluh tujuh Mei")) == []
+
+
+def test_word_index_folds_case_as_re_does():
+    """WordIndex compares lower-cased text; the characters that re.IGNORECASE matches to a
+    word's letters without lower() giving that letter are the ones it checks for."""
+    from kg.lexicon import _FOLD_EXOTIC
+
+    lex = load_lexicon()
+    words = [
+        w
+        for rows in ("event_triggers.csv", "agreement_triggers.csv", "sectors.csv")
+        for pattern in _patterns(rows)
+        for w in pattern.split("|")
+    ]
+    words += [*lex.months, *lex.weekdays, *lex.relative, *lex.relative_periods]
+    letters = {c for w in words for c in w}
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for ch in sorted(letters):
+        for hit in re.findall(re.escape(ch), everything, re.I):
+            assert hit.lower() == ch.lower() or _FOLD_EXOTIC.match(hit), (ch, hit)
+
+
+def test_word_index_candidates_find_what_every_pattern_finds():
+    lex = load_lexicon()
+    texts = [
+        f.read_text(encoding="utf-8")
+        for d in ("data/articles", "tests/articles")
+        for f in sorted((ROOT / d).iterdir())
+        if f.suffix in (".txt", ".html", ".jsonl")
+    ]
+    texts += ["SIGNED THE MOU", "ſigned", "vİsited", "kunjungannya", "협약식을"]
+    groups = [
+        (lex.event_words, [t[2] for t in lex.event_triggers]),
+        (lex.agreement_words, [t[1] for t in lex.agreement_triggers]),
+        (lex.sector_words, [t[1] for t in lex.sectors]),
+    ]
+    hits = 0
+    for index, patterns in groups:
+        for text in texts:
+            for part in [text, *text.split("\n")]:
+                cands = set(index.candidates(part))
+                for i, rx in enumerate(patterns):
+                    if rx.search(part):
+                        hits += 1
+                        assert i in cands, (rx.pattern[:60], part[:80])
+    assert hits > 500

@@ -39,7 +39,8 @@ def _events(
     def agreement_type(text: str) -> str | None:
         """The most specific agreement word in ``text`` (LoI before MoU before …)."""
         found = None
-        for atype, rx in lex.agreement_triggers:
+        for i in lex.agreement_words.candidates(text):
+            atype, rx = lex.agreement_triggers[i]
             if rx.search(text) and (found is None or order.index(atype) < order.index(found)):
                 found = atype
         return found
@@ -64,7 +65,8 @@ def _events(
             # point back name the event already told, not a new one
             own_text = _blank(own_text, back)
         hits = []
-        for etype, _lang, rx, conf in lex.event_triggers:
+        for i in lex.event_words.candidates(own_text):
+            etype, _lang, rx, conf = lex.event_triggers[i]
             m = rx.search(own_text)
             if m:
                 hits.append((etype, m.start(), conf, m.group(0).lower()))
@@ -357,7 +359,8 @@ def _asides(text: str, lex: Lexicon) -> list[tuple[int, int]]:
         starts = [m.end()] + [
             m.end() + w.end() for w in re.finditer(r"\w+[ \u00a0]+", text[m.end() : m.end() + 40])
         ][:2]
-        if not any(rx.match(text, p) for p in starts for _t, _l, rx, _c in lex.event_triggers):
+        triggers = [lex.event_triggers[i][2] for i in lex.event_words.candidates(text)]
+        if not any(rx.match(text, p) for p in starts for rx in triggers):
             continue
         stop = re.search(r"[,;]", text[m.end() :])
         end = m.end() + stop.start() if stop else len(text)
@@ -645,7 +648,8 @@ def _assign_sectors(events: list[Event], infos: list[_SentInfo], lex: Lexicon) -
 
     def sectors_in(text: str) -> list[str]:
         found = []
-        for slug, rx in lex.sectors:
+        for i in lex.sector_words.candidates(text):
+            slug, rx = lex.sectors[i]
             m = rx.search(text)
             if m:
                 found.append((m.start(), slug))

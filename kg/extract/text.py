@@ -130,11 +130,14 @@ def _clauses(s: Sentence, lex: Lexicon) -> list[Sentence]:
         return [s]
     bounds = [0, *(m.end() for m in cuts), len(s.text)]
     parts = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
-    with_agr = [
-        p for p in parts if any(rx.search(s.text[p[0] : p[1]]) for _, rx in lex.agreement_triggers)
-    ]
+    with_agr = [p for p in parts if _names_agreement(s.text[p[0] : p[1]], lex)]
     if len(with_agr) < 2 or len(with_agr) != len(parts):
         return [s]
     return [
         Sentence(s.start + a, s.start + b, s.text[a:b], s.paragraph, s.related) for a, b in parts
     ]
+
+
+def _names_agreement(text: str, lex: Lexicon) -> bool:
+    triggers = lex.agreement_triggers
+    return any(triggers[i][1].search(text) for i in lex.agreement_words.candidates(text))
