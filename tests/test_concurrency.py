@@ -1,6 +1,8 @@
 """Several kg processes on one store folder (real subprocesses): a second writer fails with
-a clear message or waits (--wait), readers keep working during an ingest, and the store
-ends up exactly as one ingest alone makes it."""
+a clear message or waits (--wait), readers keep working during an ingest (on the read
+snapshots the writer publishes, never on the folder it writes), old snapshots are
+collected but never one a reader holds, and the store ends up exactly as one ingest alone
+makes it."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from synthetic import graphs_of, write_articles
 from kg.errors import StoreError
 from kg.pipeline import ingest
 from kg.store import KGStore
+from kg.store.snapshots import published
 
 N_ARTICLES = 50
 ARTICLE_GRAPH = re.compile(r"/graph/[0-9a-f]{16}$")
@@ -31,6 +34,29 @@ SLOW_WRITER = [
     "write = kg.store.KGStore.replace_graphs; "
     "kg.store.KGStore.replace_graphs = lambda self, g: (write(self, g), time.sleep(1.0)); "
     "from kg.cli import main; main()",
+]
+
+
+# the same, publishing a read snapshot every 0.2 s (not 2 s) and pausing 0.3 s per batch
+FAST_PUBLISHER = [
+    sys.executable,
+    "-c",
+    "import time, kg.pipeline, kg.store, kg.store.snapshots as s; "
+    "kg.pipeline.BATCH_ARTICLES = 5; s.PUBLISH_INTERVAL = 0.2; "
+    "write = kg.store.KGStore.replace_graphs; "
+    "kg.store.KGStore.replace_graphs = lambda self, g: (write(self, g), time.sleep(0.3)); "
+    "from kg.cli import main; main()",
+]
+# a reader process: opens the store, says what it opened and how many article graphs it
+# sees, waits for a line on stdin, then counts again through the same open store
+HOLDING_READER = [
+    sys.executable,
+    "-c",
+    "import re, sys; from kg.store import KGStore; "
+    "s = KGStore(sys.argv[1], read_only=True); "
+    "n = lambda: sum(1 for g in s.graph_names() if re.search('/graph/[0-9a-f]{16}$', g)); "
+    "print(s.location, n(), flush=True); sys.stdin.readline(); "
+    "print(len(s), n(), flush=True); s.close()",
 ]
 
 
@@ -143,3 +169,138 @@ def test_writers_and_readers_during_an_ingest(
     for iri, triples in alone.items():
         if ARTICLE_GRAPH.search(iri):
             assert articles[iri] == triples
+
+
+def stop(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            if stream and not stream.closed:
+                stream.close()
+
+
+def test_readers_see_growing_whole_snapshots_during_an_ingest(
+    corpus: Path, alone: dict[str, frozenset[str]], tmp_path: Path
+) -> None:
+    """Read again and again while a real ingest runs: each read is a published snapshot
+    (never the folder being written), holds only whole articles, and never fewer than
+    the read before."""
+    path = tmp_path / "kg-store"
+    writer = kg("--store", str(path), "ingest", "-q", str(corpus), cmd=FAST_PUBLISHER)
+    counts: list[int] = []
+    snapshots_read: set[Path] = set()
+    try:
+        deadline = time.monotonic() + 180
+        while writer.poll() is None:
+            assert time.monotonic() < deadline
+            try:
+                store = KGStore(str(path), read_only=True)
+            except StoreError:
+                time.sleep(0.05)  # not created yet
+                continue
+            try:
+                location = store.location
+                graphs = graphs_of(store.quads())
+            finally:
+                store.close()
+            articles = {g: t for g, t in graphs.items() if ARTICLE_GRAPH.search(g)}
+            if len(articles) < N_ARTICLES:
+                # the ingest is surely still running (holding the write lock): this read
+                # came from a snapshot, not the live folder
+                assert location != path and location.parent.parent == path / ".snapshots"
+                snapshots_read.add(location)
+            for iri, triples in articles.items():
+                assert triples == alone[iri], "a snapshot holds part of an article"
+            assert not counts or len(articles) >= counts[-1], "articles disappeared"
+            counts.append(len(articles))
+        code, _, err = finish(writer)
+        assert code == 0, err
+    finally:
+        stop([writer])
+    between = {n for n in counts if 0 < n < N_ARTICLES}
+    assert len(between) >= 2, f"too few reads landed mid-ingest: {counts}"
+    assert len(snapshots_read) >= 2
+    assert not (path / ".snapshots").exists(), "the writer removes its snapshots at the end"
+    store = KGStore(str(path), read_only=True)
+    try:
+        assert store.location == path
+    finally:
+        store.close()
+
+
+def test_collection_never_deletes_a_snapshot_a_reader_holds(tmp_path: Path) -> None:
+    path = tmp_path / "kg-store"
+    articles = tmp_path / "articles"
+    write_articles(articles, 6, seed=5)
+    writer = KGStore(str(path))
+    procs: list[subprocess.Popen] = []
+    try:
+        ingest([articles / "artikel-0000.txt", articles / "artikel-0001.txt"], writer)
+        writer.flush()  # publishes
+        reader = subprocess.Popen(
+            [*HOLDING_READER, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        procs.append(reader)
+        location, seen = reader.stdout.readline().split()
+        held = Path(location)
+        assert held.parent.parent == path / ".snapshots" and int(seen) == 2
+
+        # the in-process reader, too, gets a snapshot and not the folder being written
+        local = KGStore(str(path), read_only=True)
+        assert local.location != path
+        local.close()
+
+        for i in range(2, 6):  # four more publishes: each collects what nobody holds
+            ingest([articles / f"artikel-{i:04d}.txt"], writer)
+            writer.flush()
+            assert held.is_dir(), "collected while a reader held it"
+            assert len(published(path)) == 2  # the held one and the newest
+
+        reader.stdin.write("go\n")
+        reader.stdin.flush()
+        quads, again = reader.stdout.readline().split()
+        assert int(again) == 2 and int(quads) > 0  # still reads its own snapshot, whole
+        assert reader.wait(30) == 0, reader.stderr.read()
+        ingest([articles / "artikel-0005.txt"], writer)
+        writer.flush()
+        assert not held.exists(), "collected once its reader let go"
+        assert len(published(path)) == 1
+    finally:
+        stop(procs)
+        writer.close()
+    assert not (path / ".snapshots").exists()
+
+
+def test_a_writer_waits_for_readers_of_the_live_folder(corpus: Path, tmp_path: Path) -> None:
+    """A reader that opened the folder while no writer ran keeps it to itself: a writer
+    starting meanwhile opens the folder only after that reader has closed it."""
+    path = tmp_path / "kg-store"
+    extra = tmp_path / "extra"
+    write_articles(extra, 2, seed=99)
+    store = KGStore(str(path))
+    ingest([extra], store)
+    store.close()
+    reader = KGStore(str(path), read_only=True)
+    procs: list[subprocess.Popen] = []
+    try:
+        assert reader.location == path
+        before = len(reader)
+        writer = kg("--store", str(path), "ingest", "-q", str(corpus))
+        procs.append(writer)
+        time.sleep(3)
+        assert writer.poll() is None
+        assert not (path / ".snapshots").exists(), "the writer opened the folder"
+        assert len(reader) == before
+        reader.close()
+        code, _, err = finish(writer)
+        assert code == 0, err
+    finally:
+        reader.close()
+        stop(procs)
+    assert article_graphs(path) == N_ARTICLES + 2

@@ -1,7 +1,8 @@
 """Crash safety: an ingest killed with SIGKILL leaves a store that opens and holds only
 complete article graphs; running the ingest again gives the uninterrupted result (which
 also re-ingests the articles stored before the kill: re-ingest is idempotent; see also
-test_cli.py::test_reingest_is_idempotent)."""
+test_cli.py::test_reingest_is_idempotent). The read snapshots the killed writer left are
+never read and the next writer removes them."""
 
 from __future__ import annotations
 
@@ -23,16 +24,22 @@ from kg.extract import extract
 from kg.pipeline import ingest
 from kg.read import read_file
 from kg.store import KGStore
+from kg.store.snapshots import published
 from kg.vocab import IDKR
 
 N_ARTICLES = 50  # a few seconds of ingest: time to kill it midway
 ARTICLE_GRAPH = re.compile(r"/graph/[0-9a-f]{16}$")  # not gazetteer, consolidated …
-# kg, writing 5 articles per transaction instead of 256, so that a few seconds of ingest
-# hold many transactions to kill or read between
+# kg, writing 5 articles per transaction instead of 256 with a pause after each, and
+# publishing read snapshots every 0.1 s instead of 2 s, so that a few seconds of ingest
+# hold many transactions and snapshots to kill or read between
 KG = [
     sys.executable,
     "-c",
-    "import kg.pipeline; kg.pipeline.BATCH_ARTICLES = 5; from kg.cli import main; main()",
+    "import time, kg.pipeline, kg.store, kg.store.snapshots as s; "
+    "kg.pipeline.BATCH_ARTICLES = 5; s.PUBLISH_INTERVAL = 0.1; "
+    "write = kg.store.KGStore.replace_graphs; "
+    "kg.store.KGStore.replace_graphs = lambda self, g: (write(self, g), time.sleep(0.2)); "
+    "from kg.cli import main; main()",
 ]
 
 
@@ -91,10 +98,24 @@ def test_sigkill_midway_leaves_complete_articles_and_rerun_completes(
             proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
 
+    # the killed writer left its read snapshots behind; with its lock gone a reader opens
+    # the store folder itself (which holds at least what the snapshots did), never them
+    stale = published(path)
+    assert stale, "the writer published no snapshot before the kill"
+    reader = KGStore(str(path), read_only=True)
+    try:
+        assert reader.location == path
+        seen = sum(1 for g in reader.graph_names() if ARTICLE_GRAPH.search(g))
+    finally:
+        reader.close()
+    assert seen >= N_ARTICLES // 5
+
     store = KGStore(str(path))  # opens (RocksDB recovers from its log)
     try:
+        assert not set(published(path)) & set(stale), "the next writer collects them"
         stored = graphs_of(store.quads())
         articles = {g: t for g, t in stored.items() if ARTICLE_GRAPH.search(g)}
+        assert len(articles) == seen
         assert 0 < len(articles) < N_ARTICLES, "the kill did not land midway"
         for iri, triples in articles.items():
             # every stored article graph is whole: its article node and every statement
@@ -110,3 +131,4 @@ def test_sigkill_midway_leaves_complete_articles_and_rerun_completes(
         assert graphs_of(store.quads()) == uninterrupted
     finally:
         store.close()
+    assert not (path / ".snapshots").exists(), "a writer that ends removes its snapshots"

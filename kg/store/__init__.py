@@ -9,6 +9,7 @@ graph, parameters bound as RDF terms, one transaction per article graph.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -89,6 +90,12 @@ class KGStore:
     def remote(self) -> bool:
         return is_remote(self.spec)
 
+    @property
+    def location(self) -> Path | None:
+        """The folder this process opened: the store folder, or (a reader while another
+        process writes) the read snapshot it reads; None for memory and servers."""
+        return getattr(self._backend, "location", None)
+
     # writing --------------------------------------------------------------
     def replace_graph(self, graph_iri: str, graph: Graph) -> None:
         """Atomically replace one named graph with ``graph``'s triples."""
@@ -151,8 +158,10 @@ class KGStore:
             raise StoreError(f"{path}: cannot read ({exc.strerror or exc})") from exc
         if quads == 0:
             raise StoreError(f"{path}: holds no statements; nothing loaded")
-        self._backend.drop_graphs(sorted(graphs))
-        self._backend.load_dataset(path, rdf_format)
+        unpublished = getattr(self._backend, "unpublished", contextlib.nullcontext)
+        with unpublished():  # readers see the dataset before the load or after it
+            self._backend.drop_graphs(sorted(graphs))
+            self._backend.load_dataset(path, rdf_format)
         self._backend.flush()
         return LoadSummary(len(graphs), quads)
 

@@ -9,6 +9,8 @@ fast dumps.
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,34 +20,9 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from ..errors import QueryError, StoreError
+from . import snapshots
 from .base import QueryResult, SelectResult, to_ox, to_rdflib
-
-READER_RETRY_SECONDS = 5.0
-
-
-def _open_read_only(path: Path) -> ox.Store:
-    """A read-only instance of a store folder, also while a kg ingest writes to it.
-
-    pyoxigraph calls opening read-only next to a writing process "undefined behaviour";
-    what happens in practice (and tests/test_concurrency.py checks) is that the reader
-    replays the writer's log and sees every transaction committed so far, whole. Opening
-    can fail when the writer rotates its log file (or is still creating the store) at
-    that moment: such failures are retried for a few seconds.
-    """
-    deadline = time.monotonic() + READER_RETRY_SECONDS
-    while True:
-        try:
-            return ox.Store.read_only(str(path))
-        except (OSError, RuntimeError) as exc:
-            msg = str(exc)
-            transient = "No such file or directory" in msg or "Column family not found" in msg
-            if not transient or time.monotonic() >= deadline:
-                raise
-        time.sleep(0.05)
-
-
-class _Locked(Exception):
-    """Another process holds the store folder's write lock."""
+from .snapshots import Locked, Publisher, ReadLease, WriteLease
 
 
 class EmbeddedBackend:
@@ -53,15 +30,25 @@ class EmbeddedBackend:
 
     def __init__(self, spec: str, read_only: bool = False, wait: float = 0.0) -> None:
         """Open the store; ``wait`` is how many seconds to wait for another process's
-        write lock on a store folder to go away (0: fail at once)."""
+        write lock on a store folder to go away (0: fail at once).
+
+        A store folder is shared with other kg processes through
+        :mod:`kg.store.snapshots`: a writer publishes read snapshots while it runs, and a
+        reader opens the folder itself only while no writer holds it, else the newest
+        snapshot.
+        """
         self.name = spec
         self.in_memory = spec == "memory"
+        self.read_only = read_only
+        self._read_lease: ReadLease | None = None
+        self._write_lease: WriteLease | None = None
+        self._publisher: Publisher | None = None
         deadline = time.monotonic() + wait
         while True:
             try:
-                self._store = self._open(spec, read_only)
+                self._store = self._open(spec, read_only, wait)
                 break
-            except _Locked as exc:
+            except Locked as exc:
                 if time.monotonic() >= deadline:
                     waited = f" (waited {wait:g} s)" if wait else ""
                     raise StoreError(
@@ -70,36 +57,48 @@ class EmbeddedBackend:
                         "--store"
                     ) from exc.__cause__
                 time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
-        self.read_only = read_only
 
-    @staticmethod
-    def _open(spec: str, read_only: bool) -> ox.Store:
+    @property
+    def location(self) -> Path | None:
+        """The folder this process actually opened: the store folder, or the snapshot
+        of it a reader reads while a writer runs (None for memory)."""
+        if self._read_lease is not None:
+            return self._read_lease.location
+        return None if self.in_memory else Path(self.name)
+
+    def _open(self, spec: str, read_only: bool, wait: float) -> ox.Store:
         if spec == "memory":
             return ox.Store()
         path = Path(spec)
         try:
             if read_only:
-                if not path.exists():
+                if not path.is_dir():
                     raise StoreError(
                         f"{spec}: no store here yet; run 'kg ingest' first or pass --store"
                     )
-                return _open_read_only(path)
+                store, self._read_lease = snapshots.open_for_reading(path, wait)
+                return store
             if path.exists() and not path.is_dir():
                 raise StoreError(f"{spec}: exists and is not a store folder")
             path.mkdir(parents=True, exist_ok=True)
-            return ox.Store(str(path))
+            lease = WriteLease(path, wait)
+            try:
+                store = ox.Store(str(path))
+                publisher = Publisher(store, lease)
+            except BaseException:
+                with contextlib.suppress(NameError):
+                    del store
+                lease.release()
+                raise
+            self._write_lease, self._publisher = lease, publisher
+            return store
         except OSError as exc:
             msg = str(exc)
-            if "lock" in msg.lower():
-                raise _Locked() from exc
+            if "lock" in msg.lower():  # another program (an oxigraph server) holds it
+                raise Locked() from exc
             raise StoreError(f"{spec}: cannot open the store ({msg})") from exc
         except RuntimeError as exc:
-            # RocksDB reports a store another process is still creating this way
-            # ("Column family not found"): not a traceback, a message
-            raise StoreError(
-                f"{spec}: cannot open the store ({exc}); if a kg ingest is creating it, "
-                "try again in a moment"
-            ) from exc
+            raise StoreError(f"{spec}: cannot open the store ({exc})") from exc
 
     # writing --------------------------------------------------------------
     def replace_graph(self, graph_iri: str, ntriples: bytes) -> None:
@@ -111,6 +110,7 @@ class EmbeddedBackend:
             self._store.update(update)
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"{self.name}: could not write graph <{graph_iri}> ({exc})") from exc
+        self._changed()
 
     def replace_graphs(self, graphs: list[tuple[str, bytes]]) -> None:
         """Graphs not in the store yet go in together: one N-Quads load, one transaction
@@ -130,6 +130,7 @@ class EmbeddedBackend:
             self._store.load(b"".join(new), ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"{self.name}: could not write {len(new)} graphs ({exc})") from exc
+        self._changed()
 
     def update(self, sparql: str) -> None:
         """SPARQL Update text, applied as one transaction."""
@@ -139,6 +140,7 @@ class EmbeddedBackend:
             raise QueryError(f"invalid SPARQL Update: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"{self.name}: update failed ({exc})") from exc
+        self._changed()
 
     def drop_graphs(self, graph_iris: list[str]) -> None:
         for i in range(0, len(graph_iris), 500):
@@ -147,20 +149,55 @@ class EmbeddedBackend:
                 self._store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in chunk))
             except (OSError, SyntaxError) as exc:
                 raise StoreError(f"{self.name}: could not remove graphs ({exc})") from exc
+            self._changed()
 
     def load_dataset(self, path: Path, rdf_format: ox.RdfFormat) -> None:
-        try:
-            self._store.bulk_load(path=str(path), format=rdf_format)
-        except (OSError, SyntaxError, ValueError) as exc:
-            raise StoreError(f"{path}: cannot load into {self.name} ({exc})") from exc
+        # a bulk load is not one transaction: no snapshot is published half way
+        with self.unpublished():
+            try:
+                self._store.bulk_load(path=str(path), format=rdf_format)
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise StoreError(f"{path}: cannot load into {self.name} ({exc})") from exc
+            self._changed()
+
+    def unpublished(self) -> contextlib.AbstractContextManager:
+        """A context in which readers get no snapshot: for a write made of several
+        transactions (``kg load`` drops graphs, then loads)."""
+        if self._publisher is None:
+            return contextlib.nullcontext()
+        return self._publisher.paused()
+
+    def _changed(self) -> None:
+        if self._publisher is not None:
+            self._publisher.changed()
 
     def flush(self) -> None:
+        """Write everything to disk and publish it to readers (a store folder)."""
         if not self.read_only and not self.in_memory:
             self._store.flush()
+            if self._publisher is not None:
+                self._publisher.publish()
+
+    def __del__(self) -> None:
+        # a store dropped without close() must still let go of the folder's locks (at
+        # exit the process lets go of everything anyway)
+        if not sys.is_finalizing():
+            with contextlib.suppress(Exception):
+                self.close()
 
     def close(self) -> None:
-        self.flush()
-        del self._store
+        if not hasattr(self, "_store"):
+            return
+        if self._publisher is not None:
+            self._publisher.stop()
+            self._publisher = None
+        if not self.read_only and not self.in_memory:
+            self._store.flush()
+        del self._store  # the last reference: RocksDB closes here, before the locks go
+        for lease in (self._write_lease, self._read_lease):
+            if lease is not None:
+                lease.release()
+        self._write_lease = self._read_lease = None
 
     # reading --------------------------------------------------------------
     def query(self, sparql: str, bindings: dict[str, Node]) -> QueryResult:
