@@ -420,8 +420,6 @@ def query(
             raise click.UsageError(f"--param expects NAME=VALUE, got '{p}'")
         k, v = p.split("=", 1)
         values[k.strip()] = v
-    if timeout and min_confidence is not None:
-        raise click.UsageError("--timeout and --min-confidence cannot be combined yet")
     if allow_update:
         try:
             text = sparql or find_query(name).text
@@ -432,9 +430,10 @@ def query(
             return
     store = _open(settings, read_only=True)
     try:
-        source, store = store, _filtered(store, min_confidence)
-        if source is not store:
-            source.close()
+        if not timeout:  # with --timeout the child process filters, under the timeout
+            source, store = store, _filtered(store, min_confidence)
+            if source is not store:
+                source.close()
         if sparql:
             q = NamedQuery("ad-hoc", Path("-"), "", [], sparql)
             if values:
@@ -446,7 +445,9 @@ def query(
         hide = tuple(p.name for p in q.params)
         if timeout:
             remote = _remote_options(settings)
-            res = run_query_with_timeout(settings.store, q.text, bindings, hide, timeout, remote)
+            res = run_query_with_timeout(
+                settings.store, q.text, bindings, hide, timeout, remote, min_confidence
+            )
         else:
             res = run_query(store, q.text, bindings, hide=hide)
     except KGError as exc:

@@ -17,6 +17,7 @@ parameters among its result variables).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import io
 import json
@@ -259,12 +260,17 @@ def run_query_with_timeout(
     hide: tuple[str, ...] = (),
     timeout: float = 60.0,
     remote: RemoteOptions | None = None,
+    min_confidence: float | None = None,
 ) -> SelectResult:
     """:func:`run_query` in a child process on a read-only store, stopped after ``timeout`` s.
 
     Oxigraph has no query timeout and a running query cannot be interrupted from Python,
     so the query runs in its own process, which is killed when the time is up. The time
     counts from when the child has opened the store (start-up is not charged to the query).
+    With ``min_confidence`` the child first makes the filtered copy of the graph
+    (``--min-confidence``) and queries that; making the copy counts towards the timeout.
+    A server store whose layout takes a per-request time limit (Fuseki, GraphDB,
+    Virtuoso) is sent ``timeout`` as well, so that it stops computing too.
     """
     if spec == "memory":
         raise QueryError(
@@ -272,10 +278,18 @@ def run_query_with_timeout(
             "with the process that runs the query"
         )
     refuse_update(sparql)
+    if remote is not None:  # a server that takes a per-request time limit gets it too
+        remote = dataclasses.replace(remote, query_timeout=timeout)
+    if min_confidence is not None:
+        from .confidence import check_threshold
+
+        check_threshold(min_confidence)  # a bad value fails here, not in the child
     ctx = multiprocessing.get_context("spawn")  # never fork a process holding a RocksDB handle
     receiver, sender = ctx.Pipe(duplex=False)
     proc = ctx.Process(
-        target=_query_child, args=(spec, sparql, bindings, hide, remote, sender), daemon=True
+        target=_query_child,
+        args=(spec, sparql, bindings, hide, remote, min_confidence, sender),
+        daemon=True,
     )
     proc.start()
     sender.close()
@@ -311,7 +325,8 @@ def _receive(conn, proc, timeout: float | None):
         ) from None
 
 
-def _query_child(spec, sparql, bindings, hide, remote, conn) -> None:  # in the child process
+def _query_child(spec, sparql, bindings, hide, remote, min_confidence, conn) -> None:
+    """What the child process of :func:`run_query_with_timeout` does."""
     from .store import open_store
 
     try:
@@ -321,6 +336,11 @@ def _query_child(spec, sparql, bindings, hide, remote, conn) -> None:  # in the 
         return
     conn.send(("ready",))
     try:
+        if min_confidence is not None:
+            from .confidence import filtered_store
+
+            source, store = store, filtered_store(store, min_confidence)
+            source.close()
         conn.send(("ok", run_query(store, sparql, bindings, hide)))
     except KGError as exc:
         conn.send(("error", type(exc).__name__, str(exc)))

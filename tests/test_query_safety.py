@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rdflib import RDFS, Graph, Literal, URIRef
 
 from kg.build import DEFAULT_BASE
 from kg.cli import main
@@ -23,7 +24,8 @@ from kg.query import (
     run_query_with_timeout,
     update_operation,
 )
-from kg.store import KGStore
+from kg.store import LAYOUTS, KGStore
+from kg.store.remote import query_fields
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "data" / "articles"
@@ -245,3 +247,77 @@ def test_timeout_gives_the_same_answer_when_in_time(store_dir: str) -> None:
         run_query_with_timeout(store_dir, "SELECT nonsense", bound, timeout=30)
     with pytest.raises(QueryError, match="in-memory"):
         run_query_with_timeout("memory", "ASK {}", timeout=5)
+
+
+def test_timeout_with_min_confidence(store_dir: str) -> None:
+    """--timeout and --min-confidence together: the child process makes the filtered copy
+    and runs the query on it, all under the timeout."""
+    low = (
+        "PREFIX idkr: <https://w3id.org/idkr/ontology#> "
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s idkr:confidence ?c FILTER(?c < 0.86) }"
+    )
+    argv = ["--store", store_dir, "query", "--sparql", low, "--format", "csv"]
+    everything = kg(*argv, "--timeout", "60")
+    assert everything.exit_code == 0, everything.output
+    assert int(everything.output.splitlines()[1]) > 0  # there is something to leave out
+    filtered = kg(*argv, "--min-confidence", "0.86")
+    both = kg(*argv, "--min-confidence", "0.86", "--timeout", "60")
+    assert both.exit_code == 0, both.output
+    assert both.output == filtered.output and both.output.splitlines()[1] == "0"
+
+    named = ["--store", store_dir, "query", "timeline", "--param", "entity=DKI Jakarta"]
+    plain = kg(*named, "--format", "csv", "--min-confidence", "0.9")
+    timed = kg(*named, "--format", "csv", "--min-confidence", "0.9", "--timeout", "60")
+    assert plain.exit_code == 0 and timed.output == plain.output
+
+    start = time.monotonic()
+    res = kg(*argv[:3], "--sparql", EXPENSIVE, "--min-confidence", "0.5", "--timeout", "1")
+    assert res.exit_code == 1 and "stopped after 1 s (--timeout)" in res.output
+    assert time.monotonic() - start < 30
+    assert multiprocessing.active_children() == []
+    with pytest.raises(QueryError, match="--min-confidence must be from 0 to 1"):
+        run_query_with_timeout(store_dir, "ASK {}", timeout=5, min_confidence=1.5)
+
+
+# Every triple joined with every triple, twice over: Oxigraph's own time limit (oxigraph
+# serve --timeout-s) interrupts this one (it did not interrupt EXPENSIVE within minutes)
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_timeout_on_a_server_store(tmp_path: Path) -> None:
+    """On a real Oxigraph server started with its own time limit: --timeout stops waiting
+    at once and says so; the server stops the abandoned query at its limit; a query that
+    reaches the server's limit gets a clear error, not a cut-off answer."""
+    from conftest import oxigraph_serve
+
+    with oxigraph_serve(tmp_path / "server", "--timeout-s", "3") as url:
+        store = KGStore(url)
+        data = Graph(identifier=URIRef("https://example.org/graph/big"))
+        for i in range(3000):
+            data.add((URIRef(f"https://example.org/s{i}"), RDFS.label, Literal(f"n{i}")))
+        store.replace_graph("https://example.org/graph/big", data)
+        store.close()
+
+        start = time.monotonic()
+        res = kg("--store", url, "query", "--timeout", "1", "--sparql", CROSS)
+        assert res.exit_code == 1 and "stopped after 1 s (--timeout)" in res.output
+        assert time.monotonic() - start < 20
+        assert multiprocessing.active_children() == []
+
+        start = time.monotonic()
+        res = kg("--store", url, "query", "--sparql", CROSS)
+        assert res.exit_code == 1
+        assert "the server stopped the query at its own time limit" in res.output
+        assert "Traceback" not in res.output
+        assert time.monotonic() - start < 30
+        res = kg("--store", url, "query", "--sparql", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+        assert res.exit_code == 0 and "3000" in res.output  # the server still answers
+
+
+def test_servers_that_take_a_time_limit_per_request_get_it() -> None:
+    text = "ASK {}"
+    assert query_fields(LAYOUTS["oxigraph"], text, 2.5) == {"query": text}  # has none
+    assert query_fields(LAYOUTS["fuseki"], text, 2.5) == {"query": text, "timeout": "3"}
+    assert query_fields(LAYOUTS["graphdb"], text, 0.2) == {"query": text, "timeout": "1"}
+    assert query_fields(LAYOUTS["virtuoso"], text, 2.5) == {"query": text, "timeout": "2500"}
+    assert query_fields(LAYOUTS["fuseki"], text, None) == {"query": text}

@@ -15,6 +15,7 @@ store URL. Credentials come from KG_STORE_USER / KG_STORE_PASSWORD, the URL's us
 from __future__ import annotations
 
 import json
+import math
 import netrc
 import os
 import ssl
@@ -35,6 +36,7 @@ from .base import XSD_STRING, QueryResult, SelectResult, to_rdflib
 from .bind import inject_values, serialize_term
 
 JSON_RESULTS = "application/sparql-results+json"
+CANCELLED = b"The SPARQL operation has been cancelled"  # what oxigraph serve appends
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ class Layout:
     gsp_graph_param: str = "graph"
     gsp_content_type: str = "application/n-triples"
     update_field: str = "update"
+    # the query parameter by which a request sets the server's own time limit, and how
+    # many of its units make a second (None: the server has none; see docs/stores.md)
+    timeout_param: tuple[str, int] | None = None
 
 
 LAYOUTS = {
@@ -65,9 +70,18 @@ LAYOUTS = {
         "oxigraph", "/query", "/update", "/store", "/store", "param", ("union-default-graph", "")
     ),
     # the dataset's default graph must be the union (tdb2:unionDefaultGraph true)
-    "fuseki": Layout("fuseki", "/sparql", "/update", "/data", "", "server", None),
+    "fuseki": Layout(
+        "fuseki", "/sparql", "/update", "/data", "", "server", None, timeout_param=("timeout", 1)
+    ),
     "graphdb": Layout(
-        "graphdb", "", "/statements", "/rdf-graphs/service", "/statements", "server", None
+        "graphdb",
+        "",
+        "/statements",
+        "/rdf-graphs/service",
+        "/statements",
+        "server",
+        None,
+        timeout_param=("timeout", 1),
     ),
     # the -auth endpoints take HTTP digest authentication; updates need them
     "virtuoso": Layout(
@@ -81,6 +95,7 @@ LAYOUTS = {
         gsp_graph_param="graph-uri",
         gsp_content_type="text/turtle",
         update_field="query",
+        timeout_param=("timeout", 1000),
     ),
 }
 
@@ -92,6 +107,7 @@ class RemoteOptions:
     layout: str = "oxigraph"
     insecure: bool = False  # skip TLS certificate checks (never the default)
     timeout: float = 300.0
+    query_timeout: float | None = None  # kg query --timeout: the server's own limit, if any
     replace: str = "gsp"  # "gsp": PUT the article graph; "update": DROP + INSERT DATA
     union: str | None = None  # "param" | "server": overrides the layout's way to the union
     endpoints: dict[str, str] = field(default_factory=dict)  # query/update/gsp/dataset overrides
@@ -344,13 +360,36 @@ class RemoteBackend:
         pass
 
     # reading ------------------------------------------------------------------
+    def _stopped(self, detail: str) -> QueryError:
+        return QueryError(
+            f"{self.name}: the server stopped the query at its own time limit ({detail}); "
+            "narrow it with filters or LIMIT, or allow more time"
+        )
+
     def query(self, sparql: str, bindings: dict[str, Node], union: bool = True) -> QueryResult:
         text = inject_values(sparql, bindings)
         accept = f"{JSON_RESULTS}, application/n-triples;q=0.9, text/turtle;q=0.8"
-        with self._post_form(self._query_url(union), {"query": text}, accept, "query") as resp:
+        try:
+            fields = query_fields(self.layout, text, self.options.query_timeout)
+            resp = self._post_form(self._query_url(union), fields, accept, "query")
+        except StoreError as exc:
+            if self.options.query_timeout and " HTTP 503 " in str(exc):
+                raise self._stopped("HTTP 503") from None  # Fuseki, RDF4J/GraphDB
+            raise
+        with resp:
+            # Virtuoso answers a query cut short by its limit with part of the rows
+            # ("anytime query"): never taken as the answer
+            if resp.status == 206 or resp.headers.get("X-SQL-State") == "S1TAT":
+                raise self._stopped(f"HTTP {resp.status}, partial answer refused")
             ctype = resp.headers.get_content_type()
+            body = resp.read()
+            if CANCELLED in body[-200:]:  # Oxigraph (--timeout-s) ends the answer so
+                raise self._stopped("oxigraph serve --timeout-s")
             if ctype in (JSON_RESULTS, "application/json"):
-                data = json.load(resp)
+                try:
+                    data = json.loads(body)
+                except ValueError:
+                    raise StoreError(f"{self.name}: the answer to a query is cut off") from None
                 if "boolean" in data:
                     return bool(data["boolean"])
                 variables = list(data["head"].get("vars", []))
@@ -363,8 +402,11 @@ class RemoteBackend:
             if fmt is None:
                 raise StoreError(f"{self.name}: unexpected answer type '{ctype}' to a query")
             g = Graph()
-            for t in ox.parse(resp, format=fmt):
-                g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+            try:
+                for t in ox.parse(body, format=fmt):
+                    g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+            except SyntaxError:
+                raise StoreError(f"{self.name}: the answer to a query is cut off") from None
             return g
 
     def _select(self, sparql: str, union: bool = True) -> SelectResult:
@@ -411,6 +453,16 @@ class RemoteBackend:
         with self._post_form(self._query_url(True), {"query": sparql}, accept, "export") as resp:
             fmt = ox.RdfFormat.from_media_type(resp.headers.get_content_type())
             yield from ox.parse(resp, format=fmt or ox.RdfFormat.N_TRIPLES)
+
+
+def query_fields(layout: Layout, text: str, limit: float | None = None) -> dict[str, str]:
+    """The form fields of a query request: the query, and the server's own time limit
+    (``kg query --timeout``) where the server takes one per request."""
+    fields = {"query": text}
+    if limit and layout.timeout_param:
+        name, per_second = layout.timeout_param
+        fields[name] = str(max(1, math.ceil(limit * per_second)))
+    return fields
 
 
 def _snippet(exc: urllib.error.HTTPError) -> str:
