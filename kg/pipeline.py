@@ -10,7 +10,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import DEFAULT_BASE, build_graph
+from .build import DEFAULT_BASE, build_ntriples
 from .consolidate import ConsolidationSummary, Overrides, consolidate
 from .errors import InputError, KGError
 from .extract import extract
@@ -54,17 +54,18 @@ def _build(item: Article, base: str) -> _Built | InputError:
     """Extract one article and serialise its graph; a bad article becomes an InputError."""
     try:
         ex = extract(item, load_lexicon())
-        graph = build_graph(ex, base)
-        nt = graph.serialize(format="nt", encoding="utf-8")
+        built = build_ntriples(ex, base)
+    except InputError as exc:  # names the article already
+        return exc
     except KGError as exc:
         return InputError(item.source, str(exc))
     except ValueError as exc:  # a statement the RDF builder refuses: report, go on
         return InputError(item.source, f"could not build the article's graph ({exc})")
     return _Built(
         item.source,
-        str(graph.identifier),
-        nt,
-        len(graph),
+        built.iri,
+        built.ntriples,
+        built.triples,
         tuple(ex.entities),
         len(ex.events),
         sum(1 for e in ex.events if e.agreement is not None),
