@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,12 +162,19 @@ def ingest(
     gazetteer = gazetteer_graph(lex, base).serialize(format="nt", encoding="utf-8")
     store.replace_graphs([(base + GAZETTEER_GRAPH, gazetteer)])  # a fresh store: one load
     batch: list[_Built] = []
+    # One batch is written by a thread of its own while the next is extracted (pyoxigraph
+    # and HTTP release the GIL), so the worker processes never wait for the store.
+    writing: tuple[Future, list[_Built]] | None = None
 
-    def write() -> None:
-        if not batch:
+    def written() -> None:
+        """Wait for the batch being written; count it and report its articles."""
+        nonlocal writing
+        if writing is None:
             return
-        store.replace_graphs([(b.graph_iri, b.ntriples) for b in batch])
-        for b in batch:
+        fut, done = writing
+        writing = None
+        fut.result()  # a store error surfaces here, before anything later is reported
+        for b in done:
             summary.articles += 1
             summary.triples += b.triples
             summary.seen_entities.update(b.entities)
@@ -175,23 +182,33 @@ def ingest(
             summary.agreements += b.agreements
             if on_article:
                 on_article(b.source, None)
+
+    def write() -> None:
+        nonlocal writing
+        if not batch:
+            return
+        written()
+        graphs = [(b.graph_iri, b.ntriples) for b in batch]
+        writing = (writer.submit(store.replace_graphs, graphs), batch.copy())
         batch.clear()
 
     results = _built_in_order(iter_articles(paths, max_bytes), base, workers)
-    with closing(results):  # fail-fast: stop the workers, drop what is in flight
-        for result in results:
+    with ThreadPoolExecutor(1, thread_name_prefix="kg-writer") as writer, closing(results):
+        for result in results:  # closing: on fail-fast, stop the workers, drop the rest
             if isinstance(result, _Built):
                 batch.append(result)
                 if len(batch) >= BATCH_ARTICLES:
                     write()
                 continue
             write()  # what came before the failure is stored before it is reported
+            written()
             summary.failures.append(result)
             if on_article:
                 on_article(result.path, result)
             if fail_fast:
                 break
-    write()
+        write()
+        written()
     summary.entities = len(summary.seen_entities)
     # cross-article merges, events and tenures, recomputed from every article graph
     if consolidate_after:

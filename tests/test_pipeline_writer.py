@@ -1,0 +1,56 @@
+"""The writer thread: an article is reported only once its graph is in the store, a
+failure only once everything before it is stored, and a store error stops the ingest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_pipeline import _articles
+
+import kg.pipeline as pipeline
+from kg.errors import StoreError
+from kg.store import KGStore
+
+
+def _article_graphs(store: KGStore) -> int:
+    return sum(1 for g in store.graph_names() if "/graph/" in g and "gazetteer" not in g)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_reported_articles_are_stored(tmp_path: Path, monkeypatch, workers: int) -> None:
+    monkeypatch.setattr(pipeline, "BATCH_ARTICLES", 2)  # several batches, one in flight
+    path = _articles(tmp_path, n=9)
+    store = KGStore("memory")
+    stored_when_reported: list[tuple[bool, int, int]] = []
+    reported = 0
+
+    def on_article(source: str, problem: object) -> None:
+        nonlocal reported
+        stored_when_reported.append((problem is None, reported, _article_graphs(store)))
+        reported += problem is None
+
+    summary = pipeline.ingest(
+        [path], store, on_article=on_article, workers=workers, consolidate_after=False
+    )
+    assert summary.articles == 10 and summary.failed == 1
+    for ok, before, graphs in stored_when_reported:
+        # every article reported so far (and this one, if it is an article) is stored;
+        # the last line repeats the first article's URL, so it replaces, not adds
+        assert graphs >= min(before + ok, 9)
+
+
+def test_store_error_in_the_writer_stops_the_ingest(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(pipeline, "BATCH_ARTICLES", 2)
+    store = KGStore("memory")
+    path = _articles(tmp_path, n=9)
+    seen: list[str] = []
+
+    def on_article(source: str, problem: object) -> None:
+        seen.append(source)
+        store.read_only = True  # from now on every write is refused (in the writer thread)
+
+    with pytest.raises(StoreError, match="read-only"):
+        pipeline.ingest([path], store, on_article=on_article)
+    assert len(seen) == 2  # the first batch, stored and reported; nothing after it
+    assert _article_graphs(store) == 2
