@@ -161,9 +161,9 @@ def _open(settings: Settings, read_only: bool, spec: str | None = None):
     "-w",
     "--workers",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Extract in this many processes (one writer); same graph for any number.",
+    default=None,
+    help="Extract in this many processes (one writer); same graph for any number. "
+    "Default: one per core, started once the input has more than 256 articles.",
 )
 @click.pass_obj
 def ingest(
@@ -173,7 +173,7 @@ def ingest(
     quiet: bool,
     overrides_file: Path | None,
     max_bytes: int,
-    workers: int,
+    workers: int | None,
     no_consolidate: bool,
 ) -> None:
     """Extract the articles in PATHS (.txt, .html, .jsonl files or folders) into the store.

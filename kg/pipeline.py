@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -31,6 +32,7 @@ class IngestSummary:
     failures: list[InputError] = field(default_factory=list)
     seen_entities: set[str] = field(default_factory=set)
     consolidation: ConsolidationSummary | None = None
+    workers: int = 0  # extraction processes started (0: extracted in this process)
 
     @property
     def failed(self) -> int:
@@ -93,18 +95,45 @@ def _chunks(
         yield chunk
 
 
+def cores() -> int:
+    """Processor cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _built_in_order(
-    items: Iterable[Article | InputError], base: str, workers: int
+    items: Iterable[Article | InputError],
+    base: str,
+    workers: int | None,
+    on_pool: Callable[[int], None] | None = None,
 ) -> Iterator[_Built | InputError]:
     """Each item extracted and serialised, in input order.
 
     With ``workers > 1`` extraction runs in that many processes; at most ``2 × workers``
     chunks of articles are in flight, so memory stays bounded however long the input.
+    ``workers=None``: one process per core, started only once :data:`AUTO_AFTER`
+    articles have been extracted here (small inputs do not pay the processes' start-up,
+    about 2 s of CPU each). ``on_pool`` is told how many processes were started.
     """
+    items = iter(items)
+    if workers is None:
+        workers = cores()
+        done = 0
+        for item in items:
+            yield item if isinstance(item, InputError) else _build(item, base)
+            done += 1
+            if done >= AUTO_AFTER:
+                break
+        else:
+            return  # the input ended first: no processes needed
     if workers <= 1:
         for item in items:
             yield item if isinstance(item, InputError) else _build(item, base)
         return
+    if on_pool is not None:
+        on_pool(workers)
     ctx = multiprocessing.get_context("spawn")  # no fork of a process holding store threads
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker) as pool:
         pending: deque[tuple[list[Article | InputError], Future | None]] = deque()
@@ -132,6 +161,7 @@ def _built_in_order(
 
 _CHUNK = 8  # articles per task sent to a worker process
 BATCH_ARTICLES = 256  # article graphs written per store transaction
+AUTO_AFTER = 256  # workers=None: articles extracted in this process before workers start
 
 
 def ingest(
@@ -142,7 +172,7 @@ def ingest(
     fail_fast: bool = False,
     overrides: Overrides | None = None,
     max_bytes: int = MAX_BYTES,
-    workers: int = 1,
+    workers: int | None = 1,
     consolidate_after: bool = True,
 ) -> IngestSummary:
     """Extract every article under ``paths`` and replace its named graph in ``store``.
@@ -153,9 +183,11 @@ def ingest(
     unless ``consolidate_after`` is false (a bulk load in batches consolidates once, at the end).
 
     Input is streamed. ``workers`` > 1 extracts in that many processes while this one
-    writes; either way article graphs are written in input order, up to
-    :data:`BATCH_ARTICLES` per store transaction, so each article is either fully stored
-    or not at all, and the result is the same for any number of workers.
+    writes (``None``: one per core, once the input has proved longer than
+    :data:`AUTO_AFTER` articles; ``summary.workers`` says how many ran); either way
+    article graphs are written in input order, up to :data:`BATCH_ARTICLES` per store
+    transaction, so each article is either fully stored or not at all, and the result is
+    the same for any number of workers.
     """
     lex = load_lexicon()
     summary = IngestSummary()
@@ -192,7 +224,10 @@ def ingest(
         writing = (writer.submit(store.replace_graphs, graphs), batch.copy())
         batch.clear()
 
-    results = _built_in_order(iter_articles(paths, max_bytes), base, workers)
+    def started(n: int) -> None:
+        summary.workers = n
+
+    results = _built_in_order(iter_articles(paths, max_bytes), base, workers, started)
     with ThreadPoolExecutor(1, thread_name_prefix="kg-writer") as writer, closing(results):
         for result in results:  # closing: on fail-fast, stop the workers, drop the rest
             if isinstance(result, _Built):

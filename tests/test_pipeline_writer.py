@@ -54,3 +54,23 @@ def test_store_error_in_the_writer_stops_the_ingest(tmp_path: Path, monkeypatch)
         pipeline.ingest([path], store, on_article=on_article)
     assert len(seen) == 2  # the first batch, stored and reported; nothing after it
     assert _article_graphs(store) == 2
+
+
+def test_default_workers_start_only_for_long_inputs(tmp_path: Path, monkeypatch) -> None:
+    """workers=None (the CLI default): small inputs are extracted in this process; longer
+    ones by one process per core once AUTO_AFTER articles are done; the same graph."""
+    path = _articles(tmp_path, n=9)
+    one = KGStore("memory")
+    pipeline.ingest([path], one, workers=1, consolidate_after=False)
+    small = KGStore("memory")
+    s_small = pipeline.ingest([path], small, workers=None, consolidate_after=False)
+    assert s_small.workers == 0
+    monkeypatch.setattr(pipeline, "AUTO_AFTER", 3)
+    monkeypatch.setattr(pipeline, "_CHUNK", 2)
+    long = KGStore("memory")
+    s_long = pipeline.ingest([path], long, workers=None, consolidate_after=False)
+    cores = pipeline.cores()
+    assert s_long.workers == (cores if cores > 1 else 0)
+    assert s_small.articles == s_long.articles == 10
+    assert sorted(map(str, small.quads())) == sorted(map(str, one.quads()))
+    assert sorted(map(str, long.quads())) == sorted(map(str, one.quads()))
