@@ -321,22 +321,24 @@ class _Builder:
         self._triples: dict[tuple[ox.NamedNode, ox.NamedNode, Term], None] = {}
         self._evidence: dict[tuple[int, int, str], ox.NamedNode] = {}
         self._names: dict[str, str] = {}
-        try:
-            self._article()
-            self._entities()
-            for post in extraction.posts:
-                self._post(post)
-            for event in extraction.events:
-                self._event(event)
-            for relation in extraction.relations:
-                self._relation(relation)
-        except ValueError as exc:
-            # text pyoxigraph cannot take: an unpaired surrogate (from a JSON "\ud800")
-            if "must be a str" in str(exc) or isinstance(exc, UnicodeError):
+        # Every literal is the article's metadata or comes from its text. A JSON "\ud800"
+        # escape can leave an unpaired surrogate there, which is not Unicode text and
+        # cannot be RDF: the article fails with a message instead of a deep ValueError.
+        for value in (art.text, art.headline, art.author, art.outlet, art.lang, art.url):
+            try:
+                (value or "").encode("utf-8")
+            except UnicodeEncodeError:
                 raise InputError(
                     art.source, "text is not valid Unicode (an unpaired surrogate)"
                 ) from None
-            raise
+        self._article()
+        self._entities()
+        for post in extraction.posts:
+            self._post(post)
+        for event in extraction.events:
+            self._event(event)
+        for relation in extraction.relations:
+            self._relation(relation)
 
     @property
     def triples(self) -> list[tuple[ox.NamedNode, ox.NamedNode, Term]]:

@@ -173,3 +173,14 @@ if __name__ == "__main__":
         sys.exit("usage: python tests/test_build_ntriples.py --write-golden")
     sys.path.insert(0, str(Path(__file__).parent))
     write_golden()
+
+
+def test_unpaired_surrogate_from_jsonl_is_that_lines_error(tmp_path: Path) -> None:
+    text = (ARTICLES / "jabar-gyeonggi-2025.txt").read_text(encoding="utf-8")
+    feed = tmp_path / "feed.jsonl"
+    line = json.dumps({"url": "https://example.org/s", "text": text[:300] + "\ud800" + text[300:]})
+    assert "\\ud800" in line  # json.dumps escapes it; json.loads gives it back unpaired
+    feed.write_text(line + "\n", encoding="utf-8")
+    res = run("--store", "memory", "ingest", "--no-consolidate", str(feed), ok=False)
+    assert res.exit_code == 1
+    assert f"{feed}:1: text is not valid Unicode (an unpaired surrogate)" in res.output
