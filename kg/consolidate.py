@@ -29,6 +29,8 @@ import hashlib
 import json
 import re
 import sys
+import tempfile
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -367,9 +369,10 @@ def read_snapshot(store: KGStore) -> Snapshot:
         info.articles.add(str(art))
         if label is not None:
             info.labels[str(label)] += 1
-    for e, alt in rows(_IN_ARTICLE + " ?e idkr:entityType ?t ; skos:altLabel ?alt }", "?e ?alt"):
+    # (the selective pattern first: Oxigraph joins in the order written)
+    for e, alt in rows(_IN_ARTICLE + " ?e skos:altLabel ?alt ; idkr:entityType ?t }", "?e ?alt"):
         ent(e).aliases.add(str(alt))
-    for e, c in rows(_IN_ARTICLE + " ?e idkr:entityType ?t ; idkr:country ?c }", "?e ?c"):
+    for e, c in rows(_IN_ARTICLE + " ?e idkr:country ?c ; idkr:entityType ?t }", "?e ?c"):
         ent(e).countries.add(str(c).rsplit("/", 1)[-1])
     for e, label in rows(
         "GRAPH ?gz { ?e idkr:entityType ?t ; rdfs:label ?label } "
@@ -788,6 +791,7 @@ def cluster_entities(snap: Snapshot, overrides: Overrides) -> Clusters:
 # --------------------------------------------------------------------------- events
 
 
+@lru_cache(maxsize=1 << 16)
 def _parse_day(value: str | None) -> date | None:
     if value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
@@ -844,40 +848,90 @@ def cluster_events(snap: Snapshot, clusters: Clusters) -> list[EventCluster]:
         if len(countries) >= 2:
             for month in _months_near(ev.date):
                 by_key[(ev.type, "|".join(countries) + "@" + month)].append(ev.iri)
-    pairs: dict[tuple[str, str], int] = {}
+    pairs: set[tuple[str, str]] = set()
     for iris in by_key.values():
-        for i, x in enumerate(iris):
-            for y in iris[i + 1 :]:
-                pairs.setdefault((x, y) if x < y else (y, x), 0)
+        _dated_pairs(iris, snap.events, pairs)
+    country = {p for ps in parts.values() for p in ps if ents[p].type == "Country"}
     scored = []
     for x, y in pairs:
         ex, ey = snap.events[x], snap.events[y]
-        if ex.article == ey.article or not dates_compatible(ex.date, ey.date):
+        if ex.article == ey.article:
             continue
         shared = parts[x] & parts[y]
-        strong = [p for p in shared if ents[p].type != "Country"]
-        if not strong and len(shared) < 2:
+        if len(shared) < 2 and not (shared - country):
             continue
         exact = ex.date is not None and ex.date == ey.date
         scored.append((-len(shared), not exact, x, y))
+    del pairs
     scored.sort()
 
+    # groups, with what _event_group_ok checks kept per group (a group is always
+    # consistent, so a join only needs checking across the two groups)
     group_of = {ev.iri: i for i, ev in enumerate(events)}
     groups: dict[int, list[EventInfo]] = {i: [ev] for i, ev in enumerate(events)}
+    articles = {i: {ev.article} for i, ev in enumerate(events)}
+    dates = {i: {ev.date} if ev.date else set() for i, ev in enumerate(events)}
+    kinds = {i: {a.type for a in ev.agreements if a.type != "Other"} for i, ev in enumerate(events)}
     for *_score, x, y in scored:
         gx, gy = group_of[x], group_of[y]
         if gx == gy:
             continue
-        joined = groups[gx] + groups[gy]
-        if _event_group_ok(joined):
-            keep, drop = min(gx, gy), max(gx, gy)
-            groups[keep] = joined
-            for ev in groups.pop(drop):
-                group_of[ev.iri] = keep
+        if (
+            not articles[gx].isdisjoint(articles[gy])
+            or len(kinds[gx] | kinds[gy]) > 1
+            or not all(dates_compatible(a, b) for a in dates[gx] for b in dates[gy])
+        ):
+            continue
+        keep, drop = min(gx, gy), max(gx, gy)
+        groups[keep] = groups[gx] + groups[gy]
+        for ev in groups.pop(drop):
+            group_of[ev.iri] = keep
+        articles[keep] |= articles.pop(drop)
+        dates[keep] |= dates.pop(drop)
+        kinds[keep] |= kinds.pop(drop)
     return [
         EventCluster(sorted(g, key=lambda e: e.iri))
         for g in sorted(groups.values(), key=lambda g: min(e.iri for e in g))
     ]
+
+
+def _dated_pairs(
+    iris: list[str], events: dict[str, EventInfo], pairs: set[tuple[str, str]]
+) -> None:
+    """Add to ``pairs`` every pair of ``iris`` whose dates are compatible (as
+    :func:`dates_compatible` says), without comparing every pair: events are bucketed by
+    date, and a date meets only its own bucket, the days of the window after it, its
+    prefixes (2024 and 2024-05 for 2024-05-03) and undated events."""
+    if len(iris) < 2:
+        return
+    undated: list[str] = []
+    by_date: dict[str, list[str]] = defaultdict(list)
+    for x in iris:
+        when = events[x].date
+        if when:
+            by_date[when].append(x)
+        else:
+            undated.append(x)  # None or "": compatible with any date
+
+    def add(xs: list[str], ys: list[str]) -> None:
+        for x in xs:
+            for y in ys:
+                if x != y:
+                    pairs.add((x, y) if x < y else (y, x))
+
+    add(undated, iris)
+    for when, xs in by_date.items():
+        add(xs, xs)
+        day = _parse_day(when)
+        if day is not None:
+            for k in range(1, DATE_WINDOW_DAYS + 1):
+                later = by_date.get((day + timedelta(days=k)).isoformat())
+                if later:
+                    add(xs, later)
+        for n in range(1, len(when)):
+            shorter = by_date.get(when[:n])
+            if shorter:
+                add(xs, shorter)
 
 
 def _months_near(value: str | None) -> set[str]:
@@ -964,10 +1018,17 @@ def _int(n: int) -> str:
     return f'"{n}"^^<{_XSD}integer>'
 
 
+@lru_cache(maxsize=1 << 12)
 def _dec(x: float) -> str:
-    return f'"{_decimal(x)}"^^<{_XSD}decimal>'
+    # the canonical form, as the store gives it back ("1", not "1.0"), so that a
+    # graph compared with the stored one shows no false differences
+    text = str(_decimal(x))
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f'"{text}"^^<{_XSD}decimal>'
 
 
+@lru_cache(maxsize=1 << 14)
 def _date(value: str) -> str:
     term = date_terms(value)[0]
     return f'"{term}"^^<{term.datatype}>'
@@ -978,7 +1039,7 @@ class _Node:
 
     __slots__ = ("_lines", "_out", "_s")
 
-    def __init__(self, out: list[str], iri: str) -> None:
+    def __init__(self, out: list[bytes], iri: str) -> None:
         self._out = out
         self._s = f"<{iri}> <"
         self._lines: dict[str, None] = {}
@@ -991,7 +1052,7 @@ class _Node:
         self._lines[f"{self._s}{predicate}> <{iri}> ."] = None
 
     def done(self) -> None:
-        self._out.extend(self._lines)
+        self._out.extend(line.encode("utf-8") for line in self._lines)
 
 
 def consolidated_graph(
@@ -1004,7 +1065,7 @@ def consolidated_graph(
     g = bind_prefixes(Graph(identifier=URIRef(base + CONSOLIDATED_GRAPH)), base)
     for line in consolidated_triples(snap, overrides, base, summary):
         # (IRIs hold no spaces; split by hand: tests use IRIs an N-Triples parser refuses)
-        s, p, o = line[:-2].split(" ", 2)
+        s, p, o = line.decode("utf-8")[:-2].split(" ", 2)
         if o.startswith("<"):
             obj = URIRef(o[1:-1])
         else:
@@ -1019,12 +1080,12 @@ def consolidated_triples(
     overrides: Overrides | None = None,
     base: str = DEFAULT_BASE,
     summary: ConsolidationSummary | None = None,
-) -> list[str]:
+) -> list[bytes]:
     """The derived graph for ``snap`` — merges, events, agreements, lifecycle, tenures — as
-    N-Triples lines (no duplicates, no trailing newline)."""
+    N-Triples lines in UTF-8 (no duplicates, no line ends)."""
     summary = summary if summary is not None else ConsolidationSummary()
     overrides = overrides or Overrides()
-    out: list[str] = []
+    out: list[bytes] = []
     generator = f"{base}consolidator/idkr-kg-{kg.__version__}"
     clusters = cluster_entities(snap, overrides)
     ents = snap.entities
@@ -1147,7 +1208,7 @@ def consolidated_triples(
 
 
 def _add_lifecycle(
-    out: list[str],
+    out: list[bytes],
     agreements: list[tuple[str, str, str | None, frozenset[str], set[str], set[str]]],
     ents: dict[str, EntityInfo],
     base: str,
@@ -1203,7 +1264,7 @@ def _add_lifecycle(
 
 
 def _add_tenures(
-    out: list[str], snap: Snapshot, clusters: Clusters, base: str, generator: str
+    out: list[bytes], snap: Snapshot, clusters: Clusters, base: str, generator: str
 ) -> int:
     """One idkr:Tenure per person and post: first and last dates articles observed it."""
     groups: dict[tuple[str, str], list[MembershipInfo]] = defaultdict(list)
@@ -1238,45 +1299,66 @@ def _add_tenures(
     return len(groups)
 
 
-def _graph_hashes(lines: Iterable[str]) -> set[bytes]:
-    return {hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest() for line in lines}
+#: Triples per write transaction. Oxigraph holds a transaction in memory (about 1.5 KB a
+#: triple for a load, twice that for an update): one transaction for the consolidated graph
+#: of 100k articles (about 2.8 million triples) would need gigabytes.
+WRITE_CHUNK = 50_000
 
 
-def write_consolidated(store: KGStore, graph_iri: str, lines: list[str]) -> None:
-    """Make ``<graph_iri>`` hold exactly ``lines`` (N-Triples), in one transaction.
+def write_consolidated(store: KGStore, graph_iri: str, lines: list[bytes]) -> None:
+    """Make ``<graph_iri>`` hold exactly ``lines`` (N-Triples lines; sorted in place).
 
-    On an embedded store only the difference to the stored graph is written (deleting and
-    inserting a quad costs tens of microseconds: rewriting a whole consolidated graph that
-    barely changed would dominate a small ingest); a server gets the whole graph in one PUT.
+    On an embedded store only the difference to the stored graph is written: deleting or
+    inserting a quad costs tens of microseconds, so rewriting a large consolidated graph
+    that barely changed would dominate a small ingest. A difference of up to
+    :data:`WRITE_CHUNK` triples is one transaction; a larger one (the first consolidation
+    of a big store) is written in transactions of that size, so a reader during the write
+    may see part of the new graph. A server store gets the whole graph in one PUT.
     """
     inner = _oxigraph(store)
+    if inner is None:
+        store.replace_graphs([(graph_iri, b"\n".join(lines) + b"\n")])
+        return
     graph = ox.NamedNode(graph_iri)
-    if inner is None or not inner.contains_named_graph(graph):
-        store.replace_graphs([(graph_iri, ("\n".join(lines) + "\n").encode("utf-8"))])
+    lines.sort()
+    kept = bytearray(len(lines))
+    removed: list[bytes] = []
+    if inner.contains_named_graph(graph):
+        with tempfile.TemporaryFile() as tmp:  # the stored graph, streamed from a file
+            inner.dump(tmp, ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            tmp.seek(0)
+            for raw in tmp:
+                line = raw.rstrip(b"\n")
+                if not line:
+                    continue
+                i = bisect_left(lines, line)
+                if i < len(lines) and lines[i] == line:
+                    kept[i] = 1
+                else:
+                    removed.append(line)
+    added = [line for line, k in zip(lines, kept, strict=True) if not k]
+    del kept
+
+    def data(op: str, chunk: list[bytes]) -> str:
+        body = b"\n".join(chunk).decode("utf-8")
+        return f"{op} DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }}"
+
+    if len(removed) + len(added) <= WRITE_CHUNK:
+        parts = [data("DELETE", removed)] if removed else []
+        if added:
+            parts.append(data("INSERT", added))
+        if parts:
+            store.update(" ;\n".join(parts))
         return
-    new = _graph_hashes(lines)
-    old: set[bytes] = set()
-    removed: list[str] = []
-    for q in inner.quads_for_pattern(None, None, None, graph):
-        line = f"{q.subject} {q.predicate} {q.object} ."
-        h = hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest()
-        old.add(h)
-        if h not in new:
-            removed.append(line)
-    del new
-    added = [
-        line
-        for line in lines
-        if hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest() not in old
-    ]
-    if not removed and not added:
-        return
-    parts = []
-    if removed:
-        parts.append(f"DELETE DATA {{ GRAPH <{graph_iri}> {{\n" + "\n".join(removed) + "\n} }")
-    if added:
-        parts.append(f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n" + "\n".join(added) + "\n} }")
-    store.update(" ;\n".join(parts))
+    for i in range(0, len(removed), WRITE_CHUNK):
+        store.update(data("DELETE", removed[i : i + WRITE_CHUNK]))
+    del removed
+    for i in range(0, len(added), WRITE_CHUNK):
+        chunk = b"\n".join(added[i : i + WRITE_CHUNK]) + b"\n"
+        try:
+            inner.load(chunk, ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"{store.spec}: could not write <{graph_iri}> ({exc})") from exc
 
 
 def consolidate(
