@@ -9,10 +9,11 @@ from __future__ import annotations
 import bisect
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 import ahocorasick
 import pycountry
@@ -20,6 +21,7 @@ import pycountry
 from .errors import DataError
 from .resources import resource_dir
 
+T = TypeVar("T")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _GOVERNMENT = re.compile(r"(?i)\bpemerintah\b|\bgovernment\b|주정부|도청|시청")
 
@@ -220,6 +222,30 @@ class WordIndex:
         return [i for i in self._all if found >> i & 1]
 
 
+class Anchored:
+    """A case-insensitive cue pattern (``re`` scans those slowly: it cannot skip ahead to a
+    first letter) behind a cheap test: ``anchors`` are words of which every match holds
+    one, any case, so text holding none of them has no match. tests/test_matcher.py
+    checks the anchors against strings generated from each pattern."""
+
+    def __init__(self, rx: re.Pattern[str], anchors: list[str]) -> None:
+        self.rx = rx
+        self.pattern = rx.pattern
+        self._index = WordIndex([anchors])
+
+    def possible(self, text: str) -> bool:
+        return bool(self._index.candidates(text))
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.rx.search(text) if self._index.candidates(text) else None
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self.rx.match(text) if self._index.candidates(text) else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.rx.finditer(text) if self._index.candidates(text) else iter(())
+
+
 @dataclass(frozen=True)
 class Role:
     surface: str
@@ -261,6 +287,16 @@ class Lexicon:
     # "tahun lalu", "last month", "지난해": word -> ("year" | "month", offset)
     relative_periods: dict[str, tuple[str, int]] = field(default_factory=dict)
     hangul_surnames: dict[str, str] = field(default_factory=dict)  # "김" -> "Kim"
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, name: str, build: Callable[[], T]) -> T:
+        """What a rule module builds from the lexicon (a pattern over all Korean role
+        titles …), built on first use and kept with the lexicon."""
+        try:
+            return self._derived[name]
+        except KeyError:
+            value = self._derived[name] = build()
+            return value
 
 
 def _affixed(name: str, etype: str, affixes: list[tuple[str, str, str]]) -> set[str]:

@@ -216,3 +216,56 @@ def test_word_index_candidates_find_what_every_pattern_finds():
                         hits += 1
                         assert i in cands, (rx.pattern[:60], part[:80])
     assert hits > 500
+
+
+ANCHORED_CUES = [
+    ("kg.extract.common", "_COOP_CUE"),
+    ("kg.extract.events", "_ANAPHOR"),
+    ("kg.extract.events", "_EARLIER"),
+    ("kg.extract.events", "_SAID"),
+    ("kg.extract.events", "_ASIDE_CUE"),
+    ("kg.extract.events", "_SCOPE_WORD"),
+]
+
+
+@pytest.mark.parametrize(("module", "name"), ANCHORED_CUES)
+def test_anchored_cue_finds_what_its_pattern_finds(module: str, name: str):
+    """Every string hypothesis builds to match the pattern holds one of the anchors, and
+    on the project's articles the cue and its bare pattern agree line by line."""
+    import importlib
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    cue = getattr(importlib.import_module(module), name)
+
+    @settings(
+        max_examples=300,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    @given(st.from_regex(cue.rx))
+    def prop(text: str) -> None:
+        m = cue.rx.search(text)
+        assert m is not None
+        got = cue.search(text)
+        assert got is not None and got.span() == m.span(), text
+        assert _spans(cue.finditer(text)) == _spans(cue.rx.finditer(text))
+        assert bool(cue.match(text)) == bool(cue.rx.match(text))
+
+    prop()
+    lines = [
+        line
+        for d in ("data/articles", "tests/articles")
+        for f in sorted((ROOT / d).iterdir())
+        if f.suffix in (".txt", ".html", ".jsonl")
+        for line in f.read_text(encoding="utf-8").split("\n")
+    ]
+    found = 0
+    for line in lines:
+        m = cue.rx.search(line)
+        got = cue.search(line)
+        assert (m and m.span()) == (got and got.span()), line
+        found += m is not None
+    assert found > 0

@@ -5,16 +5,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..lexicon import Lexicon, load_lexicon
+from ..lexicon import Anchored, Lexicon, load_lexicon
 from ..model import Entity, Evidence, Extraction
 from .mentions import Mention
 from .text import Sentence
 
-_COOP_CUE = re.compile(
-    r"kerja ?sama|bekerja ?sama|kolaborasi|berkolaborasi|kemitraan|bermitra|hubungan|bilateral|"
-    r"cooperation|cooperate|collaborat\w*|partnership|partners?\b|team(?:s|ed)? up|join(?:s|ed)? "
-    r"hands|relations|ties|sister|kembar|bersaudara|협력|교류|자매|우호",
-    re.I,
+_COOP_CUE = Anchored(
+    re.compile(
+        r"kerja ?sama|bekerja ?sama|kolaborasi|berkolaborasi|kemitraan|bermitra|hubungan|"
+        r"bilateral|cooperation|cooperate|collaborat\w*|partnership|partners?\b|"
+        r"team(?:s|ed)? up|join(?:s|ed)? hands|relations|ties|sister|kembar|bersaudara|"
+        r"협력|교류|자매|우호",
+        re.I,
+    ),
+    "sama kolaborasi kemitraan bermitra hubungan bilateral cooperat collaborat partner team "
+    "join relations ties sister kembar bersaudara 협력 교류 자매 우호".split(),
 )
 _PLACE_WORDS = r"(?:(?:kota|kabupaten|provinsi|pulau|city of|province of|island of)[ \u00a0]+)?$"
 # where an event happened: "di Balai Kota", "in Seoul", "at the residence"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import Lexicon
+from ..lexicon import Anchored, Lexicon
 from ..model import Agreement, Entity, Event, Extraction, Relation
 from .common import (
     _BETWEEN,
@@ -325,29 +325,46 @@ def _events(
 
 
 # a sentence that points back at the event just told
-_ANAPHOR = re.compile(
-    r"(?i)\b(?:the|this|that)[ \u00a0]+(?:signing[ \u00a0]+)?(?:ceremony|event|occasion|visit|"
-    r"meeting|signing)\b|\b(?:acara|kegiatan|kunjungan|pertemuan|penandatanganan|upacara|"
-    r"kesempatan|momen)(?:[ \u00a0]+\w+){0,4}?[ \u00a0]+(?:tersebut|itu)\b|"
-    r"\b(?:kesempatan|hari|acara)[ \u00a0]+yang[ \u00a0]+sama\b|\bon the same (?:day|occasion)\b|"
-    r"\b(?:nota[ \u00a0]+kesepahaman|nota[ \u00a0]+kesepakatan|MoU|LoI|perjanjian|kesepakatan)"
-    r"(?:[ \u00a0]+\w+){0,2}?[ \u00a0]+(?:itu|tersebut)\b|"
-    r"\bthe (?:agreement|memorandum|deal|MoU|LoI)\b|"
-    r"이날|이 자리|같은 날|당시"
+_ANAPHOR = Anchored(
+    re.compile(
+        r"(?i)\b(?:the|this|that)[ \u00a0]+(?:signing[ \u00a0]+)?(?:ceremony|event|occasion|visit|"
+        r"meeting|signing)\b|\b(?:acara|kegiatan|kunjungan|pertemuan|penandatanganan|upacara|"
+        r"kesempatan|momen)(?:[ \u00a0]+\w+){0,4}?[ \u00a0]+(?:tersebut|itu)\b|"
+        r"\b(?:kesempatan|hari|acara)[ \u00a0]+yang[ \u00a0]+sama\b|"
+        r"\bon the same (?:day|occasion)\b|"
+        r"\b(?:nota[ \u00a0]+kesepahaman|nota[ \u00a0]+kesepakatan|MoU|LoI|perjanjian|kesepakatan)"
+        r"(?:[ \u00a0]+\w+){0,2}?[ \u00a0]+(?:itu|tersebut)\b|"
+        r"\bthe (?:agreement|memorandum|deal|MoU|LoI)\b|"
+        r"이날|이 자리|같은 날|당시"
+    ),
+    "ceremony event occasion visit meeting signing acara kegiatan kunjungan pertemuan "
+    "penandatanganan upacara kesempatan momen hari same nota mou loi perjanjian kesepakatan "
+    "agreement memorandum deal 이날 자리 날 당시".split(),
 )
 # "had signed earlier", "yang telah ditandatangani sebelumnya": a signing of the past
-_EARLIER = re.compile(
-    r"(?i)\b(?:sebelumnya|terdahulu|pernah|previously|earlier|had signed|had been signed|"
-    r"in the past|so far|to date|currently|saat ini|kini|hingga kini)\b|앞서|지난해|이전에|현재|"
-    r"지금까지"
+_EARLIER = Anchored(
+    re.compile(
+        r"(?i)\b(?:sebelumnya|terdahulu|pernah|previously|earlier|had signed|had been signed|"
+        r"in the past|so far|to date|currently|saat ini|kini|hingga kini)\b|앞서|지난해|이전에|"
+        r"현재|지금까지"
+    ),
+    "sebelumnya terdahulu pernah previously earlier had past far date currently saat kini "
+    "앞서 지난해 이전에 현재 지금까지".split(),
 )
-_SAID = re.compile(
-    r"(?i)\b(?:kata|ujar|ucap|tutur|jelas|ungkap|imbuh|tambah|said|says|told|added|noted)\b|"
-    r"(?:라고|며|고)[ \u00a0]+(?:말|밝|설명|강조)"
+_SAID = Anchored(
+    re.compile(
+        r"(?i)\b(?:kata|ujar|ucap|tutur|jelas|ungkap|imbuh|tambah|said|says|told|added|noted)\b|"
+        r"(?:라고|며|고)[ \u00a0]+(?:말|밝|설명|강조)"
+    ),
+    "kata ujar ucap tutur jelas ungkap imbuh tambah said says told added noted 말 밝 설명 "
+    "강조".split(),
 )
-_ASIDE_CUE = re.compile(
-    r"(?i)\b(?:sebelum|setelah|sesudah|usai|seusai|selepas|before|after|prior to|following)"
-    r"[ \u00a0]+(?:the[ \u00a0]+|a[ \u00a0]+)?"
+_ASIDE_CUE = Anchored(
+    re.compile(
+        r"(?i)\b(?:sebelum|setelah|sesudah|usai|seusai|selepas|before|after|prior to|following)"
+        r"[ \u00a0]+(?:the[ \u00a0]+|a[ \u00a0]+)?"
+    ),
+    "sebelum setelah sesudah usai selepas before after prior following".split(),
 )
 
 
@@ -641,6 +658,16 @@ def _merge_events(
     return out
 
 
+_SCOPE_WORD = Anchored(
+    re.compile(
+        r"\b(?:sektor|bidang|sector|sectors|fields|areas|mencakup|meliputi|covers?|covering|"
+        r"including|includes)\b",
+        re.I,
+    ),
+    "sektor bidang sector fields areas mencakup meliputi cover including includes".split(),
+)
+
+
 def _assign_sectors(events: list[Event], infos: list[_SentInfo], lex: Lexicon) -> None:
     with_agr = [e for e in events if e.agreement is not None]
     if not with_agr:
@@ -656,11 +683,7 @@ def _assign_sectors(events: list[Event], infos: list[_SentInfo], lex: Lexicon) -
         return [slug for _, slug in sorted(found)]
 
     body = [i for i in infos if not i.sent.related]
-    scope_word = re.compile(
-        r"\b(?:sektor|bidang|sector|sectors|fields|areas|mencakup|meliputi|covers?|covering|"
-        r"including|includes)\b",
-        re.I,
-    )
+    scope_word = _SCOPE_WORD
     # "Isi LoI mencakup empat bidang. Pertama, ... Kedua, perdagangan ...": an enumeration
     # after a scope sentence continues it
     ordinal = re.compile(

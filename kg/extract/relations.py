@@ -16,6 +16,9 @@ _CONFLICT = re.compile(
 )
 
 
+_JOINED = re.compile(r"\w[-–]\w")
+
+
 def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: dict) -> None:
     ents = ex.entities
     pairs: dict[frozenset, Relation] = {}
@@ -47,7 +50,8 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
                     add(ps[i], ps[j], sent, "agreement-parties", 0.9)
     for info in infos:
         s = info.sent
-        if not _COOP_CUE.search(s.text) and not re.search(r"\w[-–]\w", s.text):
+        cue = _COOP_CUE.search(s.text) is not None
+        if not cue and not _JOINED.search(s.text):
             continue
         keyed = [(m, _key(m, key_of)) for m in info.mentions]
         keyed = [
@@ -61,7 +65,7 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
             before = ex.article.text[max(s.start, m1.start - 25) : m1.start]
             if re.fullmatch(r"[ \u00a0]*[-–—/][ \u00a0]*", gap) and not _CONFLICT.search(before):
                 add(k1, k2, s, "hyphen-pair", 0.8)
-        if not _COOP_CUE.search(s.text):
+        if not cue:
             continue
         # "PEM Korea will cooperate with PT Hanwoo and Bahana Cipta": subject × partners
         wm = _WITH.search(s.text)
@@ -100,7 +104,8 @@ def _cooperation(ex: Extraction, infos: list[_SentInfo], lex: Lexicon, key_of: d
                 continue  # "Pemprov DKI dengan pemerintah provinsi asal Korea Selatan"
             add(k1, k2, s, "conjunction-pair", 0.7)
         text = ex.article.text
-        partners = [k for m, k in keyed if m.start not in _locative(keyed, text, s)]
+        places = _locative(keyed, text, s)
+        partners = [k for m, k in keyed if m.start not in places]
         cands = _most_specific(partners, ents, ex)
         for i, a in enumerate(cands):
             for b in cands[i + 1 :]:

@@ -104,16 +104,25 @@ def excluded_spans(text: str) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------- mentions
 
 
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_titlecase_memo: tuple[str, list[tuple[int, int]]] = ("", [])
+
+
 def _titlecase_lines(text: str) -> list[tuple[int, int]]:
     """Lines Written Like Headlines, where capitalisation says nothing about names."""
+    global _titlecase_memo
+    if _titlecase_memo[0] is text:  # asked by two rules about the same article
+        return list(_titlecase_memo[1])
     out = []
     pos = 0
     for line in text.split("\n"):
-        words = re.findall(r"[^\W\d_][\w'’-]*", line)
         short = len(line) <= 160 and not line.rstrip().endswith((".", "!", "?", '"', "”"))
-        if short and len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words):
-            out.append((pos, pos + len(line)))
+        if short:
+            words = _WORD.findall(line)
+            if len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words):
+                out.append((pos, pos + len(line)))
         pos += len(line) + 1
+    _titlecase_memo = (text, list(out))
     return out
 
 

@@ -89,6 +89,32 @@ _KO_NOT_NAME = re.compile(
 )
 
 
+# lowercase English titles: "Kim Tae-heum, governor of South Chungcheong Province",
+# "Acting Jakarta governor Heru Budi Hartono", "the governor of West Java, Ridwan Kamil"
+_NAME_COMMA_ROLE_OF = re.compile(
+    r"("
+    + _NAME.pattern
+    + r"),[ \u00a0]+(?:the[ \u00a0]+)?(?:(acting|former|deputy|vice)[ \u00a0]+)?"
+    r"(governor|mayor|minister|ambassador|president|chairman|chief executive|head|rector|"
+    r"regent)"
+    r"[ \u00a0]+(?:of|for|to)[ \u00a0]+(?:the[ \u00a0]+)?"
+)
+_ORG_LOWER_ROLE = re.compile(
+    r"[ \u00a0]+(governor|mayor|regent|minister|ambassador|vice governor|deputy governor|"
+    r"vice mayor|deputy mayor)[ \u00a0]+(?=[A-Z])"
+)
+_ROLE_OF = re.compile(
+    r"\b(?:the[ \u00a0]+)?(?:(acting|former|deputy|vice)[ \u00a0]+)?"
+    r"(governor|mayor|regent|minister|ambassador|president|chairman|head|rector)"
+    r"[ \u00a0]+(?:of|for|to)[ \u00a0]+(?:the[ \u00a0]+)?"
+)
+# what every match of the first and the last holds (a cheap scan: most articles have none)
+_LOWER_ROLE_OF = re.compile(
+    r"(?:governor|mayor|minister|ambassador|president|chairman|chief executive|head|rector|"
+    r"regent)[ \u00a0]+(?:of|for|to)[ \u00a0]"
+)
+
+
 def _find_titles(
     text: str,
     lex: Lexicon,
@@ -315,15 +341,8 @@ def _find_titles(
                 )
             )
     # lowercase English appositions: "Kim Tae-heum, governor of South Chungcheong Province"
-    for m in re.finditer(
-        r"("
-        + _NAME.pattern
-        + r"),[ \u00a0]+(?:the[ \u00a0]+)?(?:(acting|former|deputy|vice)[ \u00a0]+)?"
-        r"(governor|mayor|minister|ambassador|president|chairman|chief executive|head|rector|"
-        r"regent)"
-        r"[ \u00a0]+(?:of|for|to)[ \u00a0]+(?:the[ \u00a0]+)?",
-        text,
-    ):
+    lower_role_of = _LOWER_ROLE_OF.search(text) is not None
+    for m in _NAME_COMMA_ROLE_OF.finditer(text) if lower_role_of else ():
         org = by_start.get(m.end())
         if org is None:
             continue
@@ -338,11 +357,7 @@ def _find_titles(
         )
         hits.append(TitleHit.of(pm, m.group(3), role, org, m.group(2), "name-comma-role-of"))
     # "Acting Jakarta governor Heru Budi Hartono": a place, a lowercase title, the name
-    for m in re.finditer(
-        r"[ \u00a0]+(governor|mayor|regent|minister|ambassador|vice governor|deputy governor|"
-        r"vice mayor|deputy mayor)[ \u00a0]+(?=[A-Z])",
-        text,
-    ):
+    for m in _ORG_LOWER_ROLE.finditer(text):
         org = by_end.get(m.start())
         role = lex.roles.get(m.group(1).title())
         nm = name_at(m.end())
@@ -354,12 +369,7 @@ def _find_titles(
         pm = Mention(s, e, text[s:e], "Person", rule="org-lowercase-title-name", confidence=0.8)
         hits.append(TitleHit.of(pm, m.group(1), role, org, modifier, "org-lowercase-title-name"))
     # "the governor of West Java, Ridwan Kamil," — role, organisation, then the name
-    for m in re.finditer(
-        r"\b(?:the[ \u00a0]+)?(?:(acting|former|deputy|vice)[ \u00a0]+)?"
-        r"(governor|mayor|regent|minister|ambassador|president|chairman|head|rector)"
-        r"[ \u00a0]+(?:of|for|to)[ \u00a0]+(?:the[ \u00a0]+)?",
-        text,
-    ):
+    for m in _ROLE_OF.finditer(text) if lower_role_of else ():
         org = by_start.get(m.end())
         if org is None or not text.startswith(",", org.end):
             continue
@@ -371,14 +381,8 @@ def _find_titles(
         pm = Mention(s, e, text[s:e], "Person", rule="role-of-org-comma-name", confidence=0.8)
         hits.append(TitleHit.of(pm, m.group(2), role, org, m.group(1), "role-of-org-comma-name"))
     # Korean: "김태흠 충남도지사", "박보생 김천시장", "조현 외교부 장관"
-    ko_roles = sorted((r for r in lex.roles if HANGUL.search(r)), key=len, reverse=True)
-    if ko_roles:
-        rx = re.compile(
-            r"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{2,6})[ \u00a0]+"
-            r"([\uac00-\ud7a3]{1,12}?)[ \u00a0]?("
-            + "|".join(map(re.escape, ko_roles))
-            + r")(?:[ \u00a0]?(권한대행|대행))?(?![\uac00-\ud7a3]{2})"
-        )
+    rx = lex.derived("korean-title", lambda: _korean_title_rx(lex))
+    if rx is not None and HANGUL.search(text):
         for m in rx.finditer(text):
             org_text = m.group(2)
             role = lex.roles[m.group(3)]
@@ -469,6 +473,19 @@ def _find_titles(
                 )
             )
     return hits
+
+
+def _korean_title_rx(lex: Lexicon) -> re.Pattern[str] | None:
+    """'김태흠 충남도지사': a name, an organisation word, a Korean role title."""
+    ko_roles = sorted((r for r in lex.roles if HANGUL.search(r)), key=len, reverse=True)
+    if not ko_roles:
+        return None
+    return re.compile(
+        r"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{2,6})[ \u00a0]+"
+        r"([\uac00-\ud7a3]{1,12}?)[ \u00a0]?("
+        + "|".join(map(re.escape, ko_roles))
+        + r")(?:[ \u00a0]?(권한대행|대행))?(?![\uac00-\ud7a3]{2})"
+    )
 
 
 # --------------------------------------------------------------------------- the extractor
