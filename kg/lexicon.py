@@ -263,6 +263,7 @@ class Lexicon:
     hangul_regex: SurfaceMatcher | None  # Hangul surfaces, particles may follow
     roles: dict[str, Role]
     role_regex: re.Pattern[str]
+    role_matcher: SurfaceMatcher  # what role_regex finds, for scans of a whole text
     modifiers: dict[str, str]
     event_triggers: list[tuple[str, str, re.Pattern[str], float]]
     agreement_triggers: list[tuple[str, re.Pattern[str]]]
@@ -277,7 +278,7 @@ class Lexicon:
     timezones: dict[str, str]
     org_heads: list[tuple[str, str, str, str]]  # type, lang, position, word
     affixes: list[tuple[str, str, str]]
-    context_regex: re.Pattern[str] | None  # bare city names that need a preposition or title
+    context_regex: Anchored | None  # bare city names that need a preposition or title
     context_names: dict[str, str]
     korean_surnames: frozenset[str]
     stopwords: frozenset[str]
@@ -465,9 +466,12 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
             context_names[m.group(1)] = ""
     context_names = {k: v for k, v in context_names.items() if v}
     context_regex = (
-        re.compile(
-            r"(?:\bdi|\bke|\bdari|\bin|\bto|\bat|\bfrom|Walikota|Wali Kota|Bupati|Mayor of)"
-            r"[ \u00a0](" + _compile_alternation(list(context_names)) + r")(?![\w-])"
+        Anchored(  # most texts hold none of the names: no scan
+            re.compile(
+                r"(?:\bdi|\bke|\bdari|\bin|\bto|\bat|\bfrom|Walikota|Wali Kota|Bupati|Mayor of)"
+                r"[ \u00a0](" + _compile_alternation(list(context_names)) + r")(?![\w-])"
+            ),
+            list(context_names),
         )
         if context_names
         else None
@@ -558,6 +562,7 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
         hangul_regex=hangul_regex,
         roles=roles,
         role_regex=role_regex,
+        role_matcher=SurfaceMatcher(latin_roles, _latin_boundaries),
         modifiers=modifiers,
         event_triggers=event_triggers,
         agreement_triggers=agreement_triggers,

@@ -20,7 +20,8 @@ def _alternation(surfaces: list[str]) -> str:
 
 @pytest.fixture(scope="module")
 def engines():
-    """(matcher, the regex it stands for) for the Latin and the Hangul surfaces."""
+    """(matcher, the regex it stands for) for the Latin and the Hangul surfaces and the
+    Latin role titles."""
     lex = load_lexicon()
     latin = [s for s in lex.surface_index if not HANGUL.search(s)]
     hangul = [s for s in lex.surface_index if HANGUL.search(s)]
@@ -31,6 +32,8 @@ def engines():
             re.compile(r"(?<![\uac00-\ud7a3])(?:" + _alternation(hangul) + ")"),
             hangul,
         ),
+        # role titles: the matcher for scans of whole texts, the regex for the rest
+        (lex.role_matcher, lex.role_regex, [r for r in lex.roles if not HANGUL.search(r)]),
     ]
 
 

@@ -116,7 +116,7 @@ class _Finder:
     # gazetteer -----------------------------------------------------------
     def gazetteer(self) -> None:
         lex = self.lex
-        roles = [r.span() for r in lex.role_regex.finditer(self.text)]
+        roles = [r.span() for r in lex.role_matcher.finditer(self.text)]
         role_starts = [r[0] for r in roles]
 
         def matches(rx: re.Pattern[str]):
@@ -553,11 +553,7 @@ class _Finder:
     # persons without titles --------------------------------------------------
     def persons(self) -> None:
         text = self.text
-        sur = "|".join(sorted(self.lex.korean_surnames, key=len, reverse=True))
-        rx = re.compile(
-            rf"(?<![\w-])({sur})[ \u00a0]+([A-Z][a-z]+(?:-[a-z]+)?)"
-            r"(?:[ \u00a0]+([A-Z][a-z]+))?(?![\w-])"
-        )
+        rx, rx2 = self.lex.derived("korean-name", lambda: _korean_name_rx(self.lex))
         for m in rx.finditer(text):
             given = [g for g in (m.group(2), m.group(3)) if g]
             if any(_is_stop(self.lex, g) or self.lex.surface_index.get(g) for g in given):
@@ -581,9 +577,6 @@ class _Finder:
                 )
             )
         # Western order with a hyphenated given name: "Hong-Koo Kim"
-        rx2 = re.compile(
-            rf"(?<![\w-])([A-Z][a-z]{{1,5}}-[A-Za-z][a-z]{{1,5}})[ \u00a0]+({sur})(?![\w-])"
-        )
         for m in rx2.finditer(text):
             if self.lex.surface_index.get(m.group(1)):
                 continue
@@ -642,6 +635,20 @@ class _Finder:
             or _SPEECH_BEFORE.search(before)
             or _SPEECH_AFTER.match(after.lstrip(", "))
         )
+
+
+def _korean_name_rx(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """'Park Heong-joon', 'Kim Min' (surname first) and 'Hong-Koo Kim' (surname last)."""
+    sur = "|".join(sorted(lex.korean_surnames, key=len, reverse=True))
+    return (
+        re.compile(
+            rf"(?<![\w-])({sur})[ \u00a0]+([A-Z][a-z]+(?:-[a-z]+)?)"
+            r"(?:[ \u00a0]+([A-Z][a-z]+))?(?![\w-])"
+        ),
+        re.compile(
+            rf"(?<![\w-])([A-Z][a-z]{{1,5}}-[A-Za-z][a-z]{{1,5}})[ \u00a0]+({sur})(?![\w-])"
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- titles and posts

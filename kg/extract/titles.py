@@ -231,7 +231,7 @@ def _find_titles(
         return end
 
     consumed: set[int] = set()
-    for rm in lex.role_regex.finditer(text):
+    for rm in lex.role_matcher.finditer(text):
         if rm.start() in consumed or not finder.allowed(rm.start(), rm.end()):
             continue
         # "Kepala Dinas Pariwisata Provinsi Bali": the organisation owns "Dinas"
