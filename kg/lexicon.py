@@ -219,7 +219,12 @@ class WordIndex:
         found = 0
         for _end, bits in self._automaton.iter(text.lower()):
             found |= bits
-        return [i for i in self._all if found >> i & 1]
+        out = []
+        while found:
+            low = found & -found
+            out.append(low.bit_length() - 1)
+            found ^= low
+        return out
 
 
 class Anchored:

@@ -272,3 +272,27 @@ def test_anchored_cue_finds_what_its_pattern_finds(module: str, name: str):
         assert (m and m.span()) == (got and got.span()), line
         found += m is not None
     assert found > 0
+
+
+def test_abbreviation_is_found_in_the_end_of_a_segment():
+    """split_sentences looks for an abbreviation only in a segment's last characters."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from kg.extract.text import _ABBREV, _ABBREV_WINDOW
+
+    @settings(
+        max_examples=500, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    @given(st.from_regex(_ABBREV), st.text(alphabet='aZ .,-("', max_size=12))
+    def prop(text: str, head: str) -> None:
+        m = _ABBREV.search(text)
+        assert m is not None and m.end() - m.start() < _ABBREV_WINDOW
+        for seg in (text, head + text):
+            assert bool(_ABBREV.search(seg)) == bool(_ABBREV.search(seg[-_ABBREV_WINDOW:]))
+
+    prop()
+    for seg in ("xCo.", "The U.S.", "dkk.", "Gedung A.", "menurut dia.", "x.", "oleh Dr."):
+        for cut in range(len(seg)):
+            part = seg[cut:]
+            assert bool(_ABBREV.search(part)) == bool(_ABBREV.search(part[-_ABBREV_WINDOW:]))

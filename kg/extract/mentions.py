@@ -7,7 +7,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from ..lexicon import HANGUL, Lexicon
+from ..lexicon import HANGUL, Lexicon, WordIndex
 from .text import _titlecase_lines
 
 
@@ -161,9 +161,8 @@ class _Finder:
                 continue
             for m in matches(rx):
                 # currencies: "US$5 million", "1,1 miliar dolar AS"
-                if self.text.startswith("$", m.end()) or re.search(
-                    r"(?i)\b(?:dolar|dollars?)[ \u00a0]+$",
-                    self.text[max(0, m.start() - 9) : m.start()],
+                if self.text.startswith("$", m.end()) or _CURRENCY_BEFORE.search(
+                    self.text[max(0, m.start() - 9) : m.start()]
                 ):
                     continue
                 if self.text.startswith(_KO_MEDIA, m.end()):
@@ -176,12 +175,12 @@ class _Finder:
     # organisations by head word -----------------------------------------
     def organisations(self) -> None:
         text = self.text
-        for etype, _lang, position, word in self.lex.org_heads:
-            if HANGUL.search(word) or word not in text:  # both patterns need the word
+        heads, index = self.lex.derived("org-heads", lambda: _org_heads(self.lex))
+        for i in index.candidates(text):
+            etype, position, word, rx = heads[i]
+            if word not in text:  # both patterns need the word
                 continue
-            w = re.escape(word)
             if position == "prefix":
-                rx = re.compile(rf"(?<![\w-]){w}(?=[ \u00a0]+[A-Z(])")
                 seq = _CAP_SEQ_LOC if _EMBASSY.search(word) else _CAP_SEQ
                 for m in rx.finditer(text):
                     tail = seq.match(text, m.end() + 1)
@@ -195,7 +194,6 @@ class _Finder:
                     if etype == "Company":
                         self._listed_company(end)
             else:
-                rx = re.compile(rf"(?<![\w]){w}(?![\w])")
                 for m in rx.finditer(text):
                     start = self._extend_left(m.start())
                     if start == m.start() and not word[0].isupper():
@@ -609,7 +607,7 @@ class _Finder:
             after = text[m.end() : m.end() + 40]
             before = text[max(0, start - 30) : start]
             ok = False
-            if re.match(r",?[ \u00a0]+", after) and _SPEECH_AFTER.match(after.lstrip(", \u00a0")):
+            if _COMMA_SPACE.match(after) and _SPEECH_AFTER.match(after.lstrip(", \u00a0")):
                 ok = True
             if _SPEECH_BEFORE.search(before) or _HONORIFIC.search(before):
                 ok = True
@@ -635,6 +633,26 @@ class _Finder:
             or _SPEECH_BEFORE.search(before)
             or _SPEECH_AFTER.match(after.lstrip(", "))
         )
+
+
+def _org_heads(lex: Lexicon) -> tuple[list[tuple[str, str, str, re.Pattern[str]]], WordIndex]:
+    """The Latin organisation head words, each with its pattern ('Kementerian' before a
+    name, 'Agency' after one), and an index to find the ones a text may hold."""
+    heads = []
+    for etype, _lang, position, word in lex.org_heads:
+        if HANGUL.search(word):
+            continue
+        w = re.escape(word)
+        if position == "prefix":
+            rx = re.compile(rf"(?<![\w-]){w}(?=[ \u00a0]+[A-Z(])")
+        else:
+            rx = re.compile(rf"(?<![\w]){w}(?![\w])")
+        heads.append((etype, position, word, rx))
+    return heads, WordIndex([[word] for _t, _p, word, _rx in heads])
+
+
+_CURRENCY_BEFORE = re.compile(r"(?i)\b(?:dolar|dollars?)[ \u00a0]+$")
+_COMMA_SPACE = re.compile(r",?[ \u00a0]+")
 
 
 def _korean_name_rx(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:

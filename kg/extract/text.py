@@ -13,7 +13,11 @@ _ABBREV = re.compile(
     r"Rep|Sen|Gen|Lt|Col|Capt|Adm|Drs|Ir|H|Hj|S|M|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|"
     r"Nov|Dec|Agt|Okt|Des|etc|U\.S|U\.K|dkk|dll|dsb|tsb|yth)|\b[A-Z])\.$"
 )
-_SENT_END = re.compile(r"[.!?。]+[\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9\uac00-\ud7a3])|[.!?。]+[\"'”’)]*$")
+# every match of _ABBREV is shorter than this (a test checks), and one more character
+# before it decides its \b: searching the end of a segment finds what searching it all finds
+_ABBREV_WINDOW = 8
+# (one leading character class, so that re skips ahead to the next full stop)
+_SENT_END = re.compile(r"[.!?。][.!?。]*[\"'”’)]*(?:(?=\s+[\"'“‘(]?[A-Z0-9\uac00-\ud7a3])|$)")
 _BYLINE_LINE = re.compile(
     r"^[ \t\u00a0]*(?:[•·*\-][ \t\u00a0]*)?(?:Oleh|By|Penulis|Reporter|Pewarta|Editor|"
     r"Redaktur|Writer|Foto|Photo|Sumber|Source|URL|Baca juga|Read more|Copyright|©)\b.*$",
@@ -73,7 +77,10 @@ def split_sentences(text: str) -> list[Sentence]:
         side = bool(_CAPTION.search(block))
         for end_m in _SENT_END.finditer(block):
             cut = end_m.end()
-            if _ABBREV.search(block[i : end_m.start() + 1]):
+            # the abbreviation ends the segment: its last characters decide
+            if _ABBREV.search(
+                block[max(i, end_m.start() + 1 - _ABBREV_WINDOW) : end_m.start() + 1]
+            ):
                 continue
             seg = block[i:cut]
             if seg.strip():
