@@ -37,22 +37,46 @@ _KIND = {
 _LEGAL_FORM = re.compile(r"(?i)persero|tbk\.?|ltd\.?|inc\.?|co\.?,? ?ltd\.?|plc|llc")
 
 
+_NON_WORD = re.compile(r"[^\w]+")
+_NAME_GAPS = re.compile(r"[\s\-‐–.]+")
+_TOKEN_GAPS = re.compile(r"[\s\-]+")
+
+
+@lru_cache(maxsize=8192)
 def slugify(text: str) -> str:
     """Lowercase ASCII-ish slug; Hangul kept as syllables (IRIs may hold Unicode)."""
     norm = unicodedata.normalize("NFKD", text)
     # NFC again: NFKD splits Hangul syllables into jamo, which IRIs should not carry
     norm = unicodedata.normalize("NFC", "".join(c for c in norm if not unicodedata.combining(c)))
-    norm = re.sub(r"[^\w]+", "-", norm.lower()).strip("-")
+    norm = _NON_WORD.sub("-", norm.lower()).strip("-")
     return norm or "x"
 
 
+@lru_cache(maxsize=8192)
 def name_key(text: str) -> str:
     """Comparison form of a name: case, hyphens and spacing ignored."""
-    return re.sub(r"[\s\-‐–.]+", "", unicodedata.normalize("NFKC", text).casefold())
+    return _NAME_GAPS.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def _tokens(text: str) -> list[str]:
-    return [t for t in re.split(r"[\s\-]+", text.casefold()) if t]
+    return list(_token_tuple(text))
+
+
+@lru_cache(maxsize=8192)
+def _token_tuple(text: str) -> tuple[str, ...]:
+    return tuple(t for t in _TOKEN_GAPS.split(text.casefold()) if t)
+
+
+_PARENTHESISED = re.compile(r"(.+?)\s*\(([^()]{1,15})\)\s*(.*)")
+_PARENS = re.compile(r"\(.*\)")
+_GOVERNMENT_PREFIX = re.compile(
+    r"(?i)(pemprov|pemkot|pemkab|pemerintah|provinsi|prov\.|kota|kabupaten|kab\.|pemda)\b"
+)
+_GOVERNMENT = re.compile(
+    r"(?i)\b(province|provincial|city|regency|government|metropolitan|administration)\b"
+    r"|주정부|도청|시청"
+)
+_ACRONYM = re.compile(r"[A-Z&.\-]{2,12}")
 
 
 def resolve_mentions(
@@ -150,31 +174,21 @@ def resolve_mentions(
         # "Economic Promotion Agency (CEPA)": the parenthesis is an alias, not the name
         for f in list(forms):
             # also inline: "Kedutaan Besar Republik Indonesia (KBRI) di Seoul"
-            pm = re.fullmatch(r"(.+?)\s*\(([^()]{1,15})\)\s*(.*)", f)
+            pm = _PARENTHESISED.fullmatch(f)
             if pm:
                 forms.remove(f)
                 inner = [] if _LEGAL_FORM.fullmatch(pm.group(2)) else [pm.group(2)]
                 head = f"{pm.group(1)} {pm.group(3)}".strip()
                 forms += [head, *inner]
                 e.aliases += [head, *inner]
-        e.aliases = [a for a in e.aliases if not re.search(r"\(.*\)", a)]
+        e.aliases = [a for a in e.aliases if not _PARENS.search(a)]
         if e.gazetteer and e.name in forms:
             pass
         elif e.type == "Person":
             e.name = max(forms, key=lambda f: (len(_tokens(f)), len(f)), default=e.name)
         elif forms:
             plain = [
-                f
-                for f in forms
-                if not re.match(
-                    r"(?i)(pemprov|pemkot|pemkab|pemerintah|provinsi|prov\.|kota|kabupaten|kab\.|pemda)\b",
-                    f,
-                )
-                and not re.search(
-                    r"(?i)\b(province|provincial|city|regency|government|metropolitan|administration)\b"
-                    r"|주정부|도청|시청",
-                    f,
-                )
+                f for f in forms if not _GOVERNMENT_PREFIX.match(f) and not _GOVERNMENT.search(f)
             ]
             pool = plain or forms
             if e.gazetteer and not plain and any(e.name in f for f in forms):
@@ -182,7 +196,7 @@ def resolve_mentions(
             elif e.gazetteer:
                 e.name = max(pool, key=len)
             elif e.name not in forms or len(pool) > 1:
-                full = [f for f in pool if not re.fullmatch(r"[A-Z&.\-]{2,12}", f)]
+                full = [f for f in pool if not _ACRONYM.fullmatch(f)]
                 e.name = max(full or pool, key=len) if e.name not in forms else e.name
         e.aliases = list(dict.fromkeys(a for a in e.aliases if a and a != e.name))
     return entities, key_of

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from datetime import date
 
 from ..dates import find_dates
@@ -83,9 +84,7 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
     extra = []
     for name in sorted(known | lone_surnames, key=len, reverse=True):
         # a Korean surname alone refers back only when no given name follows it
-        tail = r"(?![\w-])(?![ \u00a0]+[A-Z])" if name in lone_surnames else r"(?![\w-])"
-        for hit in re.finditer(rf"(?<![\w-]){re.escape(name)}{tail}", text):
-            s, e = hit.span()
+        for s, e in _occurrences(text, name, name in lone_surnames):
             if any(s < te and ts < e for ts, te in taken) or not finder.allowed(s, e):
                 continue
             taken.append((s, e))
@@ -159,6 +158,34 @@ def extract(article: Article, lex: Lexicon | None = None) -> Extraction:
     _cooperation(ex, infos, lex, key_of)
     _affiliations(ex, lex, sentences)
     return ex
+
+
+def _occurrences(text: str, name: str, alone: bool) -> Iterator[tuple[int, int]]:
+    r"""Where ``name`` stands as a word (no word character or hyphen on either side), and,
+    when ``alone``, no capitalised word follows it: what
+    ``(?<![\w-])NAME(?![\w-])`` (and ``(?![ \u00a0]+[A-Z])``) finds, without a pattern
+    per name."""
+    pos = text.find(name)
+    n = len(name)
+    while pos >= 0:
+        end = pos + n
+        ok = (pos == 0 or not _word_or_hyphen(text[pos - 1])) and (
+            end == len(text) or not _word_or_hyphen(text[end])
+        )
+        if ok and alone:
+            after = end
+            while after < len(text) and text[after] in " \u00a0":
+                after += 1
+            ok = after == end or after == len(text) or not "A" <= text[after] <= "Z"
+        if ok:
+            yield pos, end
+            pos = text.find(name, end)
+        else:
+            pos = text.find(name, pos + 1)
+
+
+def _word_or_hyphen(ch: str) -> bool:
+    return ch.isalnum() or ch in "_-"
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
