@@ -129,6 +129,12 @@ def _compiled(lex: Lexicon) -> tuple[dict, WordIndex]:
     return _compiled_for[1], _compiled_for[2]
 
 
+@lru_cache(maxsize=256)
+def _skipped(have: frozenset[str]) -> frozenset[str]:
+    """The patterns that need more than ``have``."""
+    return frozenset(name for name, needs in _NEEDS.items() if not needs <= have)
+
+
 def _present(text: str, names: WordIndex) -> frozenset[str]:
     """Which of the things patterns need (see ``_NEEDS``) ``text`` holds."""
     have = {c for c in _CHARS if c in text}
@@ -168,10 +174,10 @@ def find_dates(
         found.append(DateMention(s, e, value, exact))
 
     have = _present(text, cues)
+    skip = _skipped(have)
 
     def scan(name: str) -> Iterator[re.Match[str]]:
-        needs = _NEEDS.get(name)
-        return p[name].finditer(text) if needs is None or needs <= have else iter(())
+        return iter(()) if name in skip else p[name].finditer(text)
 
     mon = lex.months
     for m in scan("range_dd"):

@@ -198,7 +198,8 @@ class WordIndex:
     """
 
     def __init__(self, word_lists: list[list[str]]) -> None:
-        self._all = list(range(len(word_lists)))
+        self._all = tuple(range(len(word_lists)))
+        self._last: tuple[str, tuple[int, ...]] = ("", ())
         self._automaton = ahocorasick.Automaton()
         owners: dict[str, int] = {}  # word -> bit set of the patterns holding it
         for i, words in enumerate(word_lists):
@@ -210,10 +211,12 @@ class WordIndex:
         if not self._empty:
             self._automaton.make_automaton()
 
-    def candidates(self, text: str) -> list[int]:
+    def candidates(self, text: str) -> tuple[int, ...]:
         """Indexes (ascending) of the patterns that may match ``text``."""
         if self._empty:
-            return []
+            return ()
+        if self._last[0] is text:  # rules often ask twice about one sentence
+            return self._last[1]
         if _FOLD_EXOTIC.search(text):
             return self._all
         found = 0
@@ -224,7 +227,8 @@ class WordIndex:
             low = found & -found
             out.append(low.bit_length() - 1)
             found ^= low
-        return out
+        self._last = (text, tuple(out))
+        return self._last[1]
 
 
 class Anchored:

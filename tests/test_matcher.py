@@ -296,3 +296,33 @@ def test_abbreviation_is_found_in_the_end_of_a_segment():
         for cut in range(len(seg)):
             part = seg[cut:]
             assert bool(_ABBREV.search(part)) == bool(_ABBREV.search(part[-_ABBREV_WINDOW:]))
+
+
+def test_clause_cuts_are_the_comma_and_semicolon_breaks():
+    """_clauses once kept the matches of a wider pattern (conjunctions without a comma
+    too) that start with ',' or ';': the narrower pattern finds exactly those."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from kg.extract.text import _CLAUSE_CUT
+
+    wider = re.compile(
+        r",?[ \u00a0]+(?:and|while|whereas|sedangkan|sementara|serta|dan)[ \u00a0]+(?=\S)"
+        r"|;[ \u00a0]+"
+    )
+
+    def kept(text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in wider.finditer(text) if m.group(0).startswith((",", ";"))]
+
+    words = st.sampled_from(["and", "dan", "serta", "while", ",", ";", " ", "\u00a0", "x"])
+
+    @settings(max_examples=500, deadline=None, database=None)
+    @given(st.lists(words, max_size=20).map("".join))
+    def prop(text: str) -> None:
+        assert _spans(_CLAUSE_CUT.finditer(text)) == kept(text)
+
+    prop()
+    for d in ("data/articles", "tests/articles"):
+        for f in sorted((ROOT / d).iterdir()):
+            text = f.read_text(encoding="utf-8")
+            assert _spans(_CLAUSE_CUT.finditer(text)) == kept(text)

@@ -133,15 +133,17 @@ def _titlecase_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-_CLAUSE_BREAK = re.compile(
-    r",?[ \u00a0]+(?:and|while|whereas|sedangkan|sementara|serta|dan)[ \u00a0]+(?=\S)|;[ \u00a0]+"
+# where a clause may end: ", and", ", sementara", "; " (a pattern starting with either
+# character, which re skips ahead to)
+_CLAUSE_CUT = re.compile(
+    r",[ \u00a0]+(?:and|while|whereas|sedangkan|sementara|serta|dan)[ \u00a0]+(?=\S)|;[ \u00a0]+"
 )
 
 
 def _clauses(s: Sentence, lex: Lexicon) -> list[Sentence]:
     """'A signed an MoU with B, and C clinched a separate MoU with D': one clause per
     agreement, so each gets its own parties. Other sentences stay whole."""
-    cuts = [m for m in _CLAUSE_BREAK.finditer(s.text) if m.group(0).startswith((",", ";"))]
+    cuts = list(_CLAUSE_CUT.finditer(s.text))
     if not cuts:
         return [s]
     bounds = [0, *(m.end() for m in cuts), len(s.text)]
