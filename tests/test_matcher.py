@@ -228,6 +228,8 @@ ANCHORED_CUES = [
     ("kg.extract.events", "_SAID"),
     ("kg.extract.events", "_ASIDE_CUE"),
     ("kg.extract.events", "_SCOPE_WORD"),
+    ("kg.extract.mentions", "_QUOTED_PROGRAMME"),
+    ("kg.extract.mentions", "_AGREEMENT_NAMED"),
 ]
 
 
@@ -265,6 +267,7 @@ def test_anchored_cue_finds_what_its_pattern_finds(module: str, name: str):
         if f.suffix in (".txt", ".html", ".jsonl")
         for line in f.read_text(encoding="utf-8").split("\n")
     ]
+    lines.append("Kedua pihak meneken MoU tentang Pengembangan Energi Hijau di Karawang.")
     found = 0
     for line in lines:
         m = cue.rx.search(line)

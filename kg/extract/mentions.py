@@ -7,7 +7,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from ..lexicon import HANGUL, Lexicon, WordIndex
+from ..lexicon import HANGUL, Anchored, Lexicon, WordIndex
 from .text import _titlecase_lines
 
 
@@ -408,14 +408,9 @@ class _Finder:
     # "the Indonesian government", "Seoul's government": the state ------------
     def governments(self) -> None:
         lex = self.lex
-        # one-word demonyms, plus "South Korean"
-        words = [
-            w for w in lex.demonyms if (not HANGUL.search(w) and " " not in w) or "Korean" in w
-        ]
-        rx = re.compile(
-            r"\b(" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")"
-            r"[ \u00a0]+(?:central[ \u00a0]+)?government\b"
-        )
+        if "government" not in self.text:  # every match ends with the word
+            return
+        rx = lex.derived("demonym-government", lambda: _demonym_government_rx(lex))
         for m in rx.finditer(self.text):
             iso = lex.demonyms[m.group(1)]
             key = f"country/{iso}"
@@ -471,11 +466,9 @@ class _Finder:
     def hangul_bodies(self) -> None:
         """'수방시의회' (a council), '김천시청' (a city hall): Hangul words made of a place
         name and a body's suffix."""
-        rx = re.compile(
-            r"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{1,8}?)([시군도구])(의회|청)"
-            r"(?=[ \u00a0.,]|[은는이가을를와과의에]|$)"
-        )
-        for m in rx.finditer(self.text):
+        if "의회" not in self.text and "청" not in self.text:  # no body's suffix
+            return
+        for m in _HANGUL_BODY.finditer(self.text):
             place = m.group(1) + m.group(2)
             known = self.lex.surface_index.get(place) or place in self.local_places
             if not known:
@@ -501,15 +494,8 @@ class _Finder:
         """'MoU untuk Pengembangan Sumber daya Alam', 'Memorandum of Understanding on
         Maritime Cooperation': an agreement word, a preposition and a capitalised title is
         the name of that agreement."""
-        rx = re.compile(
-            r"\b(?:MoU|MOU|LoI|LOI|Memorandum of Understanding|Letter of Intent|Nota "
-            r"Kesepahaman|Perjanjian|Agreement)[ \u00a0]+(?:untuk|tentang|mengenai|bidang|on|"
-            r"for|about|concerning)[ \u00a0]+(?=[A-Z])"
-        )
-        word = r"[A-Z][\w&'’-]*"
-        title = re.compile(rf"{word}(?:[ \u00a0]+(?:{word}|(?:[a-z][\w-]*)(?=[ \u00a0]+[A-Z])))*")
-        for m in rx.finditer(self.text):
-            t = title.match(self.text, m.end())
+        for m in _AGREEMENT_NAMED.finditer(self.text):
+            t = _TITLE_WORDS.match(self.text, m.end())
             if t is None:
                 continue
             name = self.text[m.start() : t.end()]
@@ -531,12 +517,7 @@ class _Finder:
             )
 
     def programmes(self) -> None:
-        rx = re.compile(
-            r"\b(?:program|programme|gerakan|kebijakan|policy|campaign|kampanye)\s+"
-            r"[\"“”']([A-Z][^\"“”'\n]{2,60})[\"“”']",
-            re.I,
-        )
-        for m in rx.finditer(self.text):
+        for m in _QUOTED_PROGRAMME.finditer(self.text):
             self.add(
                 Mention(
                     m.start(1),
@@ -633,6 +614,44 @@ class _Finder:
             or _SPEECH_BEFORE.search(before)
             or _SPEECH_AFTER.match(after.lstrip(", "))
         )
+
+
+_HANGUL_BODY = re.compile(
+    r"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{1,8}?)([시군도구])(의회|청)"
+    r"(?=[ \u00a0.,]|[은는이가을를와과의에]|$)"
+)
+_AGREEMENT_NAMED = Anchored(
+    re.compile(
+        r"\b(?:MoU|MOU|LoI|LOI|Memorandum of Understanding|Letter of Intent|Nota "
+        r"Kesepahaman|Perjanjian|Agreement)[ \u00a0]+(?:untuk|tentang|mengenai|bidang|on|"
+        r"for|about|concerning)[ \u00a0]+(?=[A-Z])"
+    ),
+    "mou loi memorandum letter nota perjanjian agreement".split(),
+)
+_TITLE_WORD = r"[A-Z][\w&'’-]*"
+_TITLE_WORDS = re.compile(
+    rf"{_TITLE_WORD}(?:[ \u00a0]+(?:{_TITLE_WORD}|(?:[a-z][\w-]*)(?=[ \u00a0]+[A-Z])))*"
+)
+
+
+def _demonym_government_rx(lex: Lexicon) -> re.Pattern[str]:
+    """'the Indonesian government', 'South Korean central government'."""
+    # one-word demonyms, plus "South Korean"
+    words = [w for w in lex.demonyms if (not HANGUL.search(w) and " " not in w) or "Korean" in w]
+    return re.compile(
+        r"\b(" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")"
+        r"[ \u00a0]+(?:central[ \u00a0]+)?government\b"
+    )
+
+
+_QUOTED_PROGRAMME = Anchored(
+    re.compile(
+        r"\b(?:program|programme|gerakan|kebijakan|policy|campaign|kampanye)\s+"
+        r"[\"“”']([A-Z][^\"“”'\n]{2,60})[\"“”']",
+        re.I,
+    ),
+    "program gerakan kebijakan policy campaign kampanye".split(),
+)
 
 
 def _org_heads(lex: Lexicon) -> tuple[list[tuple[str, str, str, re.Pattern[str]]], WordIndex]:
