@@ -304,3 +304,50 @@ def test_a_writer_waits_for_readers_of_the_live_folder(corpus: Path, tmp_path: P
         reader.close()
         stop(procs)
     assert article_graphs(path) == N_ARTICLES + 2
+
+
+def test_a_snapshot_held_past_its_writer_is_never_read_again_and_then_removed(
+    tmp_path: Path,
+) -> None:
+    """The writer ends while a reader still holds its newest snapshot: the snapshot stays
+    for that reader, new readers open the store folder (newer) instead, and the last
+    reader removes the snapshot when it lets go."""
+    path = tmp_path / "kg-store"
+    articles = tmp_path / "articles"
+    write_articles(articles, 3, seed=8)
+    writer = KGStore(str(path))
+    procs: list[subprocess.Popen] = []
+    try:
+        ingest([articles / "artikel-0000.txt"], writer)
+        writer.flush()
+        reader = subprocess.Popen(
+            [*HOLDING_READER, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        procs.append(reader)
+        location, seen = reader.stdout.readline().split()
+        held = Path(location)
+        assert held.parent.parent == path / ".snapshots" and int(seen) == 1
+        ingest([articles / "artikel-0001.txt", articles / "artikel-0002.txt"], writer)
+        writer.close()
+        assert published(path) == [held], "only the held snapshot is left"
+
+        fresh = KGStore(str(path), read_only=True)
+        try:
+            assert fresh.location == path  # the folder, with all three articles
+            assert sum(1 for g in fresh.graph_names() if ARTICLE_GRAPH.search(g)) == 3
+        finally:
+            fresh.close()
+
+        reader.stdin.write("go\n")
+        reader.stdin.flush()
+        _quads, again = reader.stdout.readline().split()
+        assert int(again) == 1  # its own snapshot, unchanged
+        assert reader.wait(30) == 0, reader.stderr.read()
+    finally:
+        stop(procs)
+        writer.close()
+    assert not (path / ".snapshots").exists(), "the last reader removed the snapshot"
