@@ -306,6 +306,30 @@ def test_a_writer_waits_for_readers_of_the_live_folder(corpus: Path, tmp_path: P
     assert article_graphs(path) == N_ARTICLES + 2
 
 
+def test_a_writer_gives_up_on_a_reader_that_never_closes(tmp_path: Path) -> None:
+    """A reader holding the live folder longer than the writer waits for it (60 s, here
+    1 s): the writer fails with a clear message and writes nothing."""
+    path = tmp_path / "kg-store"
+    extra = tmp_path / "extra"
+    write_articles(extra, 2, seed=99)
+    store = KGStore(str(path))
+    ingest([extra / "artikel-0000.txt"], store)
+    store.close()
+    impatient = [
+        sys.executable,
+        "-c",
+        "import kg.store.snapshots as s; s.READERS_WAIT = 1.0; from kg.cli import main; main()",
+    ]
+    reader = KGStore(str(path), read_only=True)
+    try:
+        code, _, err = finish(kg("--store", str(path), "ingest", "-q", str(extra), cmd=impatient))
+    finally:
+        reader.close()
+    assert code == 1
+    assert "another kg process has been reading the store" in err and "--wait" in err
+    assert article_graphs(path) == 1
+
+
 def test_a_snapshot_held_past_its_writer_is_never_read_again_and_then_removed(
     tmp_path: Path,
 ) -> None:
