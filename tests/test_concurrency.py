@@ -375,3 +375,32 @@ def test_a_snapshot_held_past_its_writer_is_never_read_again_and_then_removed(
         stop(procs)
         writer.close()
     assert not (path / ".snapshots").exists(), "the last reader removed the snapshot"
+
+
+def test_a_write_in_several_transactions_is_published_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside KGStore.unpublished() (kg load: drop, then load) the writer publishes no
+    snapshot, however long it takes; readers see the store before or after, never half."""
+    import kg.store.snapshots as snapshots
+
+    monkeypatch.setattr(snapshots, "PUBLISH_INTERVAL", 0.1)
+    path = tmp_path / "kg-store"
+    articles = tmp_path / "articles"
+    write_articles(articles, 3, seed=8)
+    writer = KGStore(str(path))
+    try:
+        ingest([articles / "artikel-0000.txt"], writer)
+        writer.flush()
+        assert article_graphs(path) == 1
+        with writer.unpublished():
+            ingest([articles / "artikel-0001.txt"], writer, consolidate_after=False)
+            time.sleep(0.5)  # five publishing intervals
+            assert article_graphs(path) == 1
+            ingest([articles / "artikel-0002.txt"], writer, consolidate_after=False)
+        deadline = time.monotonic() + 30
+        while article_graphs(path) != 3:
+            assert time.monotonic() < deadline, "not published after the block"
+            time.sleep(0.05)
+    finally:
+        writer.close()

@@ -158,15 +158,20 @@ class KGStore:
             raise StoreError(f"{path}: cannot read ({exc.strerror or exc})") from exc
         if quads == 0:
             raise StoreError(f"{path}: holds no statements; nothing loaded")
-        unpublished = getattr(self._backend, "unpublished", contextlib.nullcontext)
-        with unpublished():  # readers see the dataset before the load or after it
+        with self.unpublished():  # readers see the dataset before the load or after it
             self._backend.drop_graphs(sorted(graphs))
             self._backend.load_dataset(path, rdf_format)
         self._backend.flush()
         return LoadSummary(len(graphs), quads)
 
     def flush(self) -> None:
+        """Write everything to disk; on a store folder, also publish it to readers."""
         self._backend.flush()
+
+    def unpublished(self) -> contextlib.AbstractContextManager:
+        """A context in which readers of a store folder get no new snapshot: wrap a write
+        made of several transactions in it, and readers see it whole or not at all."""
+        return getattr(self._backend, "unpublished", contextlib.nullcontext)()
 
     def _check_writable(self) -> None:
         if self.read_only:

@@ -173,11 +173,13 @@ class EmbeddedBackend:
             self._publisher.changed()
 
     def flush(self) -> None:
-        """Write everything to disk and publish it to readers (a store folder)."""
+        """Write everything to disk and publish it to readers (a store folder). Always
+        publishes: code that writes through the pyoxigraph store directly (consolidation)
+        is not seen by the publisher's bookkeeping."""
         if not self.read_only and not self.in_memory:
             self._store.flush()
             if self._publisher is not None:
-                self._publisher.publish()
+                self._publisher.publish(force=True)
 
     def __del__(self) -> None:
         # a store dropped without close() must still let go of the folder's locks (at

@@ -38,6 +38,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -405,7 +406,8 @@ class Publisher:
         self._lease = lease
         self._interval = PUBLISH_INTERVAL if interval is None else interval
         self._dirty = False
-        self._lock = threading.RLock()
+        self._paused = 0
+        self._lock = threading.Lock()  # one snapshot at a time; pausing waits for it
         self._stop = threading.Event()
         self.error: Exception | None = None
         self.publish(force=True)  # readers have a snapshot from the start
@@ -420,6 +422,9 @@ class Publisher:
         with self._lock:
             if self._store is None or not (self._dirty or force):
                 return
+            if self._paused:
+                self._dirty = True  # published when the pause ends
+                return
             self._dirty = False
             try:
                 self._lease.publish(self._store)
@@ -428,9 +433,17 @@ class Publisher:
                 self._dirty = True
                 self.error = exc
 
-    def paused(self) -> contextlib.AbstractContextManager:
-        """A context in which no snapshot is taken (a write made of several steps)."""
-        return self._lock
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """A context in which no snapshot is taken (a write made of several transactions);
+        what it wrote is published at the next tick after it."""
+        with self._lock:  # a snapshot being taken is finished first
+            self._paused += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._paused -= 1
 
     def stop(self) -> None:
         self._stop.set()
