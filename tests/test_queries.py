@@ -376,3 +376,25 @@ def test_post_holder_on_a_date(sample_store: KGStore) -> None:
     assert jabar[0]["post"].endswith("/post/region/ID-JB/governor/acting")
     earlier = run(sample_store, "post-holder-on", organization=JABAR, role="governor", on="2019")
     assert earlier[0]["personLabel"] == "Ahmad Heryawan" and earlier[0]["fit"] == "before"
+
+
+def test_evidence_rules_are_sorted(sample_store: KGStore) -> None:
+    """The rules list does not depend on the order the store returns rows in."""
+    rows = run(sample_store, "evidence", entity=CHUNGNAM)
+    many = [r["rules"].split(", ") for r in rows if ", " in r["rules"]]
+    assert many, "some statement should have several rules"
+    assert all(rules == sorted(rules) for rules in many)
+
+
+def test_timeline_lists_each_event_once_with_sorted_roles(sample_store: KGStore) -> None:
+    rows = run(sample_store, "timeline", entity=JAKARTA)
+    events = [r["event"] for r in rows]
+    assert len(events) == len(set(events))
+    for r in rows:
+        roles = r["as"].split(", ")
+        assert roles == sorted(roles) and set(roles) <= {
+            "attendee",
+            "location",
+            "party",
+            "signatory",
+        }
