@@ -1312,8 +1312,10 @@ def write_consolidated(store: KGStore, graph_iri: str, lines: list[bytes]) -> No
     inserting a quad costs tens of microseconds, so rewriting a large consolidated graph
     that barely changed would dominate a small ingest. A difference of up to
     :data:`WRITE_CHUNK` triples is one transaction; a larger one (the first consolidation
-    of a big store) is written in transactions of that size, so a reader during the write
-    may see part of the new graph. A server store gets the whole graph in one PUT.
+    of a big store) is written in transactions of that size, with no read snapshot
+    published in between, so a reader during the ingest sees the old graph or the new one,
+    never part of it (a process killed half way leaves part of it in the store folder,
+    until the next consolidation). A server store gets the whole graph in one PUT.
     """
     inner = _oxigraph(store)
     if inner is None:
@@ -1350,15 +1352,16 @@ def write_consolidated(store: KGStore, graph_iri: str, lines: list[bytes]) -> No
         if parts:
             store.update(" ;\n".join(parts))
         return
-    for i in range(0, len(removed), WRITE_CHUNK):
-        store.update(data("DELETE", removed[i : i + WRITE_CHUNK]))
-    del removed
-    for i in range(0, len(added), WRITE_CHUNK):
-        chunk = b"\n".join(added[i : i + WRITE_CHUNK]) + b"\n"
-        try:
-            inner.load(chunk, ox.RdfFormat.N_TRIPLES, to_graph=graph)
-        except (OSError, SyntaxError, ValueError) as exc:
-            raise StoreError(f"{store.spec}: could not write <{graph_iri}> ({exc})") from exc
+    with store.unpublished():  # readers during the ingest see the old graph or the new
+        for i in range(0, len(removed), WRITE_CHUNK):
+            store.update(data("DELETE", removed[i : i + WRITE_CHUNK]))
+        del removed
+        for i in range(0, len(added), WRITE_CHUNK):
+            chunk = b"\n".join(added[i : i + WRITE_CHUNK]) + b"\n"
+            try:
+                inner.load(chunk, ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise StoreError(f"{store.spec}: could not write <{graph_iri}> ({exc})") from exc
 
 
 def consolidate(

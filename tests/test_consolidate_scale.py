@@ -217,3 +217,28 @@ def test_a_large_difference_is_written_in_several_transactions(
         consolidated_graph(read_snapshot(chunked)),
         consolidated_graph(read_snapshot(whole)),
     )
+
+
+def test_a_chunked_write_publishes_no_snapshot_half_way(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """On a store folder, readers during an ingest get read snapshots: none may be taken
+    between the transactions of one chunked consolidation write."""
+    monkeypatch.setattr(consolidation, "WRITE_CHUNK", 7)
+    store = KGStore(str(tmp_path / "kg-store"))
+    try:
+        ingest([ANTARA, BUSAN], store)
+        publisher = store._backend._publisher
+        paused_at_update: list[bool] = []
+        update = store.update
+
+        def watched(sparql: str) -> None:
+            paused_at_update.append(publisher._paused > 0)
+            update(sparql)
+
+        store.update = watched  # type: ignore[method-assign]
+        ingest([WIRE, SEOUL], store)
+        assert len(paused_at_update) > 1 and all(paused_at_update)
+        assert publisher._paused == 0  # published again after the write
+    finally:
+        store.close()
