@@ -263,6 +263,17 @@ def test_connection_through_cepa(sample_store: KGStore) -> None:
     assert all(r["path"].endswith(" — Chungcheongnam-do") for r in rows)
 
 
+def test_connection_lists_a_merged_person_once(sample_store: KGStore) -> None:
+    """The Korean sample names the governors in Hangul (프라모노 아눙, 김태흠); consolidation
+    merges them into Pramono Anung and Kim Tae Heum, so the signing path appears once."""
+    rows = run(sample_store, "connection", a=JAKARTA, b=CHUNGNAM)
+    paths = [r["path"] for r in rows]
+    assert not any("프라모노" in p or "김태흠" in p for p in paths), paths
+    signing = [p for p in paths if "Pramono Anung — at an event (Signing) with" in p]
+    assert len(signing) == 1, paths
+    assert len(set(paths)) == len(paths)
+
+
 def test_co_mentions_of_the_two_provinces(sample_store: KGStore) -> None:
     rows = run(sample_store, "co-mentions", a=JAKARTA, b=CHUNGNAM)
     assert len(rows) >= 3
