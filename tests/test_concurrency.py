@@ -47,7 +47,7 @@ FAST_PUBLISHER = [
     "kg.store.KGStore.replace_graphs = lambda self, g: (write(self, g), time.sleep(0.3)); "
     "from kg.cli import main; main()",
 ]
-# a reader process: opens the store, says what it opened and how many article graphs it
+# a reader process: opens the store, says what it opened and (next line) how many article graphs it
 # sees, waits for a line on stdin, then counts again through the same open store
 HOLDING_READER = [
     sys.executable,
@@ -55,9 +55,23 @@ HOLDING_READER = [
     "import re, sys; from kg.store import KGStore; "
     "s = KGStore(sys.argv[1], read_only=True); "
     "n = lambda: sum(1 for g in s.graph_names() if re.search('/graph/[0-9a-f]{16}$', g)); "
-    "print(s.location, n(), flush=True); sys.stdin.readline(); "
+    "print(s.location, flush=True); print(n(), flush=True); sys.stdin.readline(); "
     "print(len(s), n(), flush=True); s.close()",
 ]
+
+
+def holding_reader(path: Path, procs: list[subprocess.Popen]) -> tuple[subprocess.Popen, Path]:
+    """Start a HOLDING_READER on ``path`` (added to ``procs``, for stopping); return it and
+    the folder it opened."""
+    reader = subprocess.Popen(
+        [*HOLDING_READER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    procs.append(reader)
+    return reader, Path(reader.stdout.readline().strip())
 
 
 def kg(*args: str, cmd: list[str] = KG) -> subprocess.Popen:
@@ -239,17 +253,9 @@ def test_collection_never_deletes_a_snapshot_a_reader_holds(tmp_path: Path) -> N
     try:
         ingest([articles / "artikel-0000.txt", articles / "artikel-0001.txt"], writer)
         writer.flush()  # publishes
-        reader = subprocess.Popen(
-            [*HOLDING_READER, str(path)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        procs.append(reader)
-        location, seen = reader.stdout.readline().split()
-        held = Path(location)
-        assert held.parent.parent == path / ".snapshots" and int(seen) == 2
+        reader, held = holding_reader(path, procs)
+        assert held.parent.parent == path / ".snapshots"
+        assert int(reader.stdout.readline()) == 2  # articles it sees
 
         # the in-process reader, too, gets a snapshot and not the folder being written
         local = KGStore(str(path), read_only=True)
@@ -344,17 +350,9 @@ def test_a_snapshot_held_past_its_writer_is_never_read_again_and_then_removed(
     try:
         ingest([articles / "artikel-0000.txt"], writer)
         writer.flush()
-        reader = subprocess.Popen(
-            [*HOLDING_READER, str(path)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        procs.append(reader)
-        location, seen = reader.stdout.readline().split()
-        held = Path(location)
-        assert held.parent.parent == path / ".snapshots" and int(seen) == 1
+        reader, held = holding_reader(path, procs)
+        assert held.parent.parent == path / ".snapshots"
+        assert int(reader.stdout.readline()) == 1  # articles it sees
         ingest([articles / "artikel-0001.txt", articles / "artikel-0002.txt"], writer)
         writer.close()
         assert published(path) == [held], "only the held snapshot is left"
