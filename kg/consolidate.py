@@ -30,7 +30,7 @@ import json
 import re
 import sys
 import tempfile
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -70,6 +70,10 @@ OVERRIDES_FILE = "kg-overrides.toml"
 #: Events reported with dates this many days apart can still be the same event (an
 #: article published the next day may date it by its own publication).
 DATE_WINDOW_DAYS = 2
+#: An event an article reports without a date is taken to have happened in the days up to
+#: its article's publication, this many days before it at most (news reports recent
+#: events): it meets only reports dated in that window (give or take DATE_WINDOW_DAYS).
+UNDATED_WINDOW_DAYS = 7
 
 # Confidence of each merge rule: how often the rule is right, as far as we have seen.
 RULES: dict[str, float] = {
@@ -315,6 +319,7 @@ class Snapshot:
     events: dict[str, EventInfo] = field(default_factory=dict)
     memberships: dict[str, MembershipInfo] = field(default_factory=dict)
     publishers: dict[str, str] = field(default_factory=dict)  # article -> outlet
+    published: dict[str, str] = field(default_factory=dict)  # article -> publication date
     name_index: dict[str, set[str]] | None = None  # name key -> entities (built on demand)
 
 
@@ -394,6 +399,11 @@ def read_snapshot(store: KGStore) -> Snapshot:
             e.countries.add(e.iri.rsplit("/", 1)[-1])
     for art, pub in rows(_IN_ARTICLE + " ?art schema:publisher ?pub }", "?art ?pub"):
         snap.publishers[str(art)] = str(pub)
+    for art, day in rows(_IN_ARTICLE + " ?art schema:datePublished ?d }", "?art ?d"):
+        # (one date per article; should there be several, the earliest, independent of
+        # the order rows come in)
+        if art not in snap.published or str(day) < snap.published[art]:
+            snap.published[str(art)] = str(day)
 
     for art, ev, t, d, loc, conf in rows(
         _IN_ARTICLE + " ?ev a schema:Event ; idkr:eventType ?t . "
@@ -811,6 +821,69 @@ def dates_compatible(a: str | None, b: str | None, window: int = DATE_WINDOW_DAY
     return a.startswith(b) or b.startswith(a)
 
 
+Span = tuple[date, date]
+
+
+@lru_cache(maxsize=1 << 16)
+def _span(value: str) -> Span | None:
+    """The first and last day a date can mean: YYYY-MM-DD, YYYY-MM, YYYY or a range A/B
+    (None for anything else)."""
+    start, sep, end = value.partition("/")
+    first, last = _bounds(start.strip()), _bounds(end.strip()) if sep else None
+    if first is None or (sep and last is None):
+        return None
+    return first[0], (last or first)[1]
+
+
+def _bounds(value: str) -> Span | None:
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            day = date.fromisoformat(value)
+            return day, day
+        if re.fullmatch(r"\d{4}-\d{2}", value):
+            year, month = int(value[:4]), int(value[5:])
+            after = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+            return date(year, month, 1), after - timedelta(days=1)
+        if re.fullmatch(r"\d{4}", value):
+            return date(int(value), 1, 1), date(int(value), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def undated_window(published: str | None) -> Span | None:
+    """When an event its article reports without a date can have happened: the
+    :data:`UNDATED_WINDOW_DAYS` before the article's publication up to the publication
+    (None without a readable publication date: then it could be any time)."""
+    span = _span(published[:10] if published and len(published) > 10 else published or "")
+    if span is None:
+        return None
+    return span[0] - timedelta(days=UNDATED_WINDOW_DAYS), span[1]
+
+
+def _spans_meet(a: Span, b: Span, slack: int = DATE_WINDOW_DAYS) -> bool:
+    return (a[0] - b[1]).days <= slack and (b[0] - a[1]).days <= slack
+
+
+def reports_compatible(
+    date_a: str | None, window_a: Span | None, date_b: str | None, window_b: Span | None
+) -> bool:
+    """Two event reports that may be one event, by when they happened.
+
+    Two dates: :func:`dates_compatible`. An undated report (``date`` None or empty) with a
+    ``window`` (:func:`undated_window` of its article's publication) meets a date or
+    another window within :data:`DATE_WINDOW_DAYS` of its window; one with neither date
+    nor window fits any time.
+    """
+    if date_a and date_b:
+        return dates_compatible(date_a, date_b)
+    a = _span(date_a) if date_a else window_a
+    b = _span(date_b) if date_b else window_b
+    if a is None or b is None:  # no window, or a date we cannot read: as before
+        return True
+    return _spans_meet(a, b)
+
+
 @dataclass
 class EventCluster:
     members: list[EventInfo]
@@ -820,17 +893,30 @@ class EventCluster:
         return {m.article for m in self.members}
 
 
+def event_windows(snap: Snapshot) -> dict[str, Span]:
+    """:func:`undated_window` of every undated event whose article has a publication date."""
+    out: dict[str, Span] = {}
+    for ev in snap.events.values():
+        if not ev.date:
+            window = undated_window(snap.published.get(ev.article))
+            if window is not None:
+                out[ev.iri] = window
+    return out
+
+
 def cluster_events(snap: Snapshot, clusters: Clusters) -> list[EventCluster]:
     """Group event statements of different articles that report one event.
 
-    A pair qualifies with the same event type, compatible dates and a shared participant
-    (attendee or agreement party, after entity merges) that is not a country, or two shared
-    countries. A group never holds two events of one article, two dated events outside the
-    window, or two different kinds of agreement.
+    A pair qualifies with the same event type, compatible dates (see
+    :func:`reports_compatible`) and a shared participant (attendee or agreement party,
+    after entity merges) that is not a country, or two shared countries. A group never
+    holds two events of one article, two reports whose dates do not fit together, or two
+    different kinds of agreement.
     """
     canon = clusters.canonical
     ents = snap.entities
     events = sorted(snap.events.values(), key=lambda e: e.iri)
+    windows = event_windows(snap)
     parts: dict[str, set[str]] = {}
     by_key: dict[tuple[str, str], list[str]] = defaultdict(list)
     for ev in events:
@@ -846,11 +932,11 @@ def cluster_events(snap: Snapshot, clusters: Clusters) -> list[EventCluster]:
             if ents[p].type != "Country":
                 by_key[(ev.type, p)].append(ev.iri)
         if len(countries) >= 2:
-            for month in _months_near(ev.date):
+            for month in _months_near(ev.date, windows.get(ev.iri)):
                 by_key[(ev.type, "|".join(countries) + "@" + month)].append(ev.iri)
     pairs: set[tuple[str, str]] = set()
     for iris in by_key.values():
-        _dated_pairs(iris, snap.events, pairs)
+        _dated_pairs(iris, snap.events, pairs, windows)
     country = {p for ps in parts.values() for p in ps if ents[p].type == "Country"}
     scored = []
     for x, y in pairs:
@@ -871,6 +957,7 @@ def cluster_events(snap: Snapshot, clusters: Clusters) -> list[EventCluster]:
     groups: dict[int, list[EventInfo]] = {i: [ev] for i, ev in enumerate(events)}
     articles = {i: {ev.article} for i, ev in enumerate(events)}
     dates = {i: {ev.date} if ev.date else set() for i, ev in enumerate(events)}
+    spans = {i: {windows[ev.iri]} if ev.iri in windows else set() for i, ev in enumerate(events)}
     kinds = {i: {a.type for a in ev.agreements if a.type != "Other"} for i, ev in enumerate(events)}
     for *_score, x, y in scored:
         gx, gy = group_of[x], group_of[y]
@@ -880,6 +967,8 @@ def cluster_events(snap: Snapshot, clusters: Clusters) -> list[EventCluster]:
             not articles[gx].isdisjoint(articles[gy])
             or len(kinds[gx] | kinds[gy]) > 1
             or not all(dates_compatible(a, b) for a in dates[gx] for b in dates[gy])
+            or not _windows_fit(spans[gx], dates[gy], spans[gy])
+            or not _windows_fit(spans[gy], dates[gx], set())
         ):
             continue
         keep, drop = min(gx, gy), max(gx, gy)
@@ -888,6 +977,7 @@ def cluster_events(snap: Snapshot, clusters: Clusters) -> list[EventCluster]:
             group_of[ev.iri] = keep
         articles[keep] |= articles.pop(drop)
         dates[keep] |= dates.pop(drop)
+        spans[keep] |= spans.pop(drop)
         kinds[keep] |= kinds.pop(drop)
     return [
         EventCluster(sorted(g, key=lambda e: e.iri))
@@ -895,23 +985,44 @@ def cluster_events(snap: Snapshot, clusters: Clusters) -> list[EventCluster]:
     ]
 
 
+def _windows_fit(windows: set[Span], dates: set[str], others: set[Span]) -> bool:
+    """Each of ``windows`` (undated reports) fits each of ``dates`` and ``others``."""
+    for w in windows:
+        for d in dates:
+            if not reports_compatible(None, w, d, None):
+                return False
+        for o in others:
+            if not _spans_meet(w, o):
+                return False
+    return True
+
+
 def _dated_pairs(
-    iris: list[str], events: dict[str, EventInfo], pairs: set[tuple[str, str]]
+    iris: list[str],
+    events: dict[str, EventInfo],
+    pairs: set[tuple[str, str]],
+    windows: dict[str, Span] | None = None,
 ) -> None:
     """Add to ``pairs`` every pair of ``iris`` whose dates are compatible (as
-    :func:`dates_compatible` says), without comparing every pair: events are bucketed by
-    date, and a date meets only its own bucket, the days of the window after it, its
-    prefixes (2024 and 2024-05 for 2024-05-03) and undated events."""
+    :func:`reports_compatible` says, with ``windows`` from :func:`event_windows`), without
+    comparing every pair: events are bucketed by date, and a date meets only its own
+    bucket, the days of the window after it, its prefixes (2024 and 2024-05 for
+    2024-05-03); an undated event with a window only the dates and windows it meets; an
+    undated event without one every event."""
     if len(iris) < 2:
         return
-    undated: list[str] = []
+    windows = windows if windows is not None else {}
+    anytime: list[str] = []
+    windowed: list[tuple[Span, str]] = []
     by_date: dict[str, list[str]] = defaultdict(list)
     for x in iris:
         when = events[x].date
         if when:
             by_date[when].append(x)
+        elif x in windows:
+            windowed.append((windows[x], x))
         else:
-            undated.append(x)  # None or "": compatible with any date
+            anytime.append(x)  # None or "" without a publication date: fits any date
 
     def add(xs: list[str], ys: list[str]) -> None:
         for x in xs:
@@ -919,7 +1030,7 @@ def _dated_pairs(
                 if x != y:
                     pairs.add((x, y) if x < y else (y, x))
 
-    add(undated, iris)
+    add(anytime, iris)
     for when, xs in by_date.items():
         add(xs, xs)
         day = _parse_day(when)
@@ -932,10 +1043,48 @@ def _dated_pairs(
             shorter = by_date.get(when[:n])
             if shorter:
                 add(xs, shorter)
+    if not windowed:
+        return
+    # undated reports with a window: the dates that fall in it (plain days looked up day
+    # by day, months and years by name, anything else checked one by one) …
+    other_dates = [w for w in by_date if _parse_day(w) is None]
+    slack = timedelta(days=DATE_WINDOW_DAYS)
+    for (first, last), x in windowed:
+        lo, hi = first - slack, last + slack
+        day = lo
+        names: set[str] = set()
+        while day <= hi:
+            names.add(day.isoformat())
+            names.add(day.isoformat()[:7])
+            names.add(day.isoformat()[:4])
+            day += timedelta(days=1)
+        for when in names:
+            found = by_date.get(when)
+            if found:
+                add([x], found)
+        for when in other_dates:
+            if when not in names and reports_compatible(None, (first, last), when, None):
+                add([x], by_date[when])
+    # … and the other windows that meet it (sorted by start: a later window meets this
+    # one when it starts before this one ends, give or take the slack)
+    windowed.sort()
+    starts = [w[0][0] for w in windowed]
+    for i, ((_first, last), x) in enumerate(windowed):
+        end = bisect_right(starts, last + slack)
+        add([x], [y for _w, y in windowed[i + 1 : end]])
 
 
-def _months_near(value: str | None) -> set[str]:
-    """The months a date window around ``value`` touches ("" for an undated event)."""
+def _months_near(value: str | None, window: Span | None = None) -> set[str]:
+    """The months a date window around ``value`` touches ("" for an undated event
+    without a ``window``; the months of the window, give or take the slack, with one)."""
+    if not value and window is not None:
+        day, last = window[0] - timedelta(days=DATE_WINDOW_DAYS), window[1]
+        months = set()
+        while day <= last + timedelta(days=DATE_WINDOW_DAYS):
+            months.add(day.isoformat()[:7])
+            day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+        months.add((last + timedelta(days=DATE_WINDOW_DAYS)).isoformat()[:7])
+        return months
     day = _parse_day(value)
     if day is None:
         return {(value or "")[:7]}
@@ -944,12 +1093,13 @@ def _months_near(value: str | None) -> set[str]:
     }
 
 
-def _event_group_ok(members: list[EventInfo]) -> bool:
+def _event_group_ok(members: list[EventInfo], published: dict[str, str] | None = None) -> bool:
     articles = [m.article for m in members]
     if len(articles) != len(set(articles)):
         return False
-    dated = [m.date for m in members if m.date]
-    if any(not dates_compatible(a, b) for i, a in enumerate(dated) for b in dated[i + 1 :]):
+    published = published or {}
+    when = [(m.date, None if m.date else undated_window(published.get(m.article))) for m in members]
+    if any(not reports_compatible(*a, *b) for i, a in enumerate(when) for b in when[i + 1 :]):
         return False
     kinds = {a.type for m in members for a in m.agreements if a.type != "Other"}
     return len(kinds) <= 1

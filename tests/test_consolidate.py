@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from pathlib import Path
 
@@ -369,6 +370,34 @@ def test_agreement_lifecycle_links_in_order() -> None:
     }
 
 
+def test_an_undated_report_meets_only_events_near_its_publication() -> None:
+    ents = [person("person/a", "Pramono Anung", "ID"), person("person/b", "Kim Tae-heum", "KR")]
+    snap = snapshot(*ents)
+    for ev in [
+        event("event/1", "article/1", "2025-05-27", "person/a", "person/b"),
+        event("event/2", "article/2", None, "person/a"),  # published the next day
+        event("event/3", "article/3", None, "person/b"),  # published months later
+        event("event/4", "article/4", None, "person/b"),  # two days after that
+        event("event/5", "article/5", None, "person/a"),  # no publication date: any time
+    ]:
+        snap.events[ev.iri] = ev
+    snap.published.update(
+        {
+            B + "article/2": "2025-05-28",
+            B + "article/3": "2025-09-01",
+            B + "article/4": "2025-09-03",
+        }
+    )
+    groups = {
+        frozenset(m.iri[len(B) :] for m in c.members)
+        for c in cluster_events(snap, cluster_entities(snap, Overrides()))
+    }
+    assert groups == {
+        frozenset({"event/1", "event/2", "event/5"}),
+        frozenset({"event/3", "event/4"}),
+    }
+
+
 # --------------------------------------------------------------------------- on real articles
 
 
@@ -411,6 +440,36 @@ def test_single_source_query_follows_consolidation() -> None:
     assert any("Kim Tae-heum" in s for s in signings(alone))
     both = ingested(ANTARA, WIRE)
     assert not any("Kim Tae" in s for s in signings(both))
+
+
+def test_undated_reports_join_events_near_their_publication_only() -> None:
+    """The sample feed's undated report of Retno Marsudi's talks in Bali (published July
+    2022) is not the Seoul visit of March 2023 that another of its articles reports."""
+    store = ingested(DATA / "jembatan-asia-2023-ri-korea-feed.jsonl")
+    res = store.select(
+        """PREFIX idkr: <https://w3id.org/idkr/ontology#>
+        PREFIX schema: <https://schema.org/>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?x ?m ?date ?published WHERE {
+          ?x a idkr:ConsolidatedEvent ; idkr:mention ?m .
+          GRAPH ?g { ?g prov:wasDerivedFrom ?art . ?art schema:datePublished ?published .
+                     ?m a schema:Event OPTIONAL { ?m schema:startDate ?date } }
+        }"""
+    )
+    by_event: dict[str, list[tuple[str | None, str]]] = {}
+    for x, _m, day, published in res.rows:
+        by_event.setdefault(str(x), []).append((day and str(day), str(published)))
+    undated = {pub for reports in by_event.values() for d, pub in reports if d is None}
+    assert "2022-07-07" in undated  # the Bali talks are reported without a date
+    for reports in by_event.values():
+        days = {d for d, _pub in reports if d}
+        for d, pub in reports:
+            if d is None:
+                assert all(
+                    -2 <= (dt.date.fromisoformat(pub) - dt.date.fromisoformat(day)).days <= 9
+                    for day in days
+                    if len(day) == 10
+                ), reports
 
 
 def test_reingesting_in_any_order_gives_the_same_graph() -> None:

@@ -26,6 +26,9 @@ from kg.consolidate import (
     cluster_events,
     consolidate,
     dates_compatible,
+    event_windows,
+    reports_compatible,
+    undated_window,
 )
 from kg.pipeline import ingest
 from kg.store import KGStore
@@ -84,9 +87,53 @@ def test_date_buckets_give_exactly_the_compatible_pairs(seed: int) -> None:
     assert found == expected
 
 
+# publication dates of articles, around the dates above (None: an article without one)
+PUBLISHED = [None, "2024-05-04", "2024-05-09", "2024-06-03", "2024-05", "2024", "2024-01-02"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_undated_windows_give_exactly_the_compatible_pairs(seed: int) -> None:
+    rng = random.Random(seed)
+    snap = Snapshot()
+    for i in range(rng.randint(2, 60)):
+        snap.events[f"e{i:03d}"] = EventInfo(f"e{i:03d}", f"a{i}", "Signing", rng.choice(DATES))
+        published = rng.choice(PUBLISHED)
+        if published:
+            snap.published[f"a{i}"] = published
+    windows = event_windows(snap)
+    found: set[tuple[str, str]] = set()
+    _dated_pairs(sorted(snap.events), snap.events, found, windows)
+    expected = {
+        (x, y)
+        for x, y in itertools.combinations(sorted(snap.events), 2)
+        if reports_compatible(
+            snap.events[x].date, windows.get(x), snap.events[y].date, windows.get(y)
+        )
+    }
+    assert found == expected
+
+
+def test_an_undated_report_is_placed_before_its_publication() -> None:
+    window = undated_window("2024-05-09")
+    assert window is not None
+    assert reports_compatible(None, window, "2024-05-02", None)  # 7 days before
+    assert reports_compatible(None, window, "2024-04-30", None)  # and 2 days' slack
+    assert not reports_compatible(None, window, "2024-04-29", None)
+    assert reports_compatible(None, window, "2024-05-11", None)
+    assert not reports_compatible(None, window, "2024-05-12", None)
+    assert reports_compatible(None, window, "2024-05", None)
+    assert not reports_compatible(None, window, "2024-06", None)
+    assert reports_compatible(None, window, None, undated_window("2024-05-18"))
+    assert not reports_compatible(None, window, None, undated_window("2024-05-19"))
+    assert reports_compatible(None, None, "1999-01-01", None)  # no publication date: any
+    assert undated_window("2024-05-09T10:00:00+07:00") == window
+    assert undated_window("no date") is None and undated_window(None) is None
+
+
 def _reference_cluster_events(snap: Snapshot, clusters) -> list[list[str]]:
     """The grouping as first written: every pair of a block, checked whole groups."""
     canon, ents = clusters.canonical, snap.entities
+    windows = event_windows(snap)
     events = sorted(snap.events.values(), key=lambda e: e.iri)
     parts, by_key = {}, {}
     for ev in events:
@@ -99,13 +146,15 @@ def _reference_cluster_events(snap: Snapshot, clusters) -> list[list[str]]:
             if ents[p].type != "Country":
                 by_key.setdefault((ev.type, p), []).append(ev.iri)
         if len(countries) >= 2:
-            for month in consolidation._months_near(ev.date):
+            for month in consolidation._months_near(ev.date, windows.get(ev.iri)):
                 by_key.setdefault((ev.type, "|".join(countries) + "@" + month), []).append(ev.iri)
     pairs = {tuple(sorted(p)) for iris in by_key.values() for p in itertools.combinations(iris, 2)}
     scored = []
     for x, y in pairs:
         ex, ey = snap.events[x], snap.events[y]
-        if ex.article == ey.article or not dates_compatible(ex.date, ey.date):
+        if ex.article == ey.article or not reports_compatible(
+            ex.date, windows.get(x), ey.date, windows.get(y)
+        ):
             continue
         shared = parts[x] & parts[y]
         if not [p for p in shared if ents[p].type != "Country"] and len(shared) < 2:
@@ -115,7 +164,7 @@ def _reference_cluster_events(snap: Snapshot, clusters) -> list[list[str]]:
     groups = {i: [ev] for i, ev in enumerate(events)}
     for *_s, x, y in sorted(scored):
         gx, gy = group_of[x], group_of[y]
-        if gx != gy and _event_group_ok(groups[gx] + groups[gy]):
+        if gx != gy and _event_group_ok(groups[gx] + groups[gy], snap.published):
             keep, drop = min(gx, gy), max(gx, gy)
             groups[keep] = groups[gx] + groups[gy]
             for ev in groups.pop(drop):
@@ -123,8 +172,9 @@ def _reference_cluster_events(snap: Snapshot, clusters) -> list[list[str]]:
     return sorted(sorted(e.iri for e in g) for g in groups.values())
 
 
+@pytest.mark.parametrize("with_publication", [False, True])
 @pytest.mark.parametrize("seed", range(25))
-def test_event_grouping_matches_the_pairwise_reference(seed: int) -> None:
+def test_event_grouping_matches_the_pairwise_reference(seed: int, with_publication: bool) -> None:
     rng = random.Random(seed)
     snap = Snapshot()
     people = [f"{B}person/p{i}" for i in range(6)]
@@ -146,6 +196,10 @@ def test_event_grouping_matches_the_pairwise_reference(seed: int) -> None:
             kind = rng.choice(["MoU", "LoI", "Other"])
             ev.agreements.append(AgreementInfo(iri + "/a", kind, set(rng.sample(countries, 2))))
         snap.events[iri] = ev
+    for n in range(13):
+        published = rng.choice(PUBLISHED)
+        if published and with_publication:
+            snap.published[f"{B}article/a{n}"] = published
     clusters = cluster_entities(snap, Overrides())
     got = sorted(sorted(e.iri for e in c.members) for c in cluster_events(snap, clusters))
     assert got == _reference_cluster_events(snap, clusters)
