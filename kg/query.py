@@ -8,10 +8,20 @@ A query file starts with comment lines::
 
 The first comment line is the description. ``@param NAME KIND[=DEFAULT] TEXT`` declares a
 parameter bound to the variable ``?NAME``; kinds are ``entity`` (a label, alias or IRI,
-resolved in the store), ``iri``, ``string``, ``integer``, ``date``. Values are bound as
-RDF terms through the store's substitution mechanism, never spliced into the text
-(Oxigraph substitutes only variables that the SELECT projects, so a query lists its
-parameters among its result variables).
+resolved in the store), ``iri``, ``string``, ``integer``, ``date``.
+
+A value becomes an RDF term (an IRI checked by Oxigraph's IRI parser, or a literal), and
+the term is written into the query text as a constant in place of ``?NAME`` by
+:func:`kg.store.bind.bind_constants`: a tokeniser replaces variable tokens only (never text
+inside strings, IRIs or comments), and the term is written in N-Triples syntax, escaped,
+so a value can never end the term and add query text of its own. Constants are what
+Oxigraph's planner starts from; with its substitution mechanism (used before) it planned
+``?article schema:mentions ?a , ?b`` as a scan of every mention. The parameter stays a
+column of the outermost SELECT (as ``(term AS ?NAME)``), which ``kg query`` hides; an
+optional parameter left out stays an unbound variable, so queries test it with
+``COALESCE(… = ?NAME, true)``. A query that uses a parameter where a constant cannot
+stand (as a ``VALUES`` or ``AS`` target, under ``SELECT *``) is bound the old way: by
+substitution on an embedded store, VALUES blocks on a server.
 """
 
 from __future__ import annotations
@@ -234,8 +244,9 @@ def run_query(
 ) -> SelectResult:
     """Run a read-only query; SELECT gives rows, ASK one boolean row, CONSTRUCT s/p/o rows.
 
-    ``hide`` names result columns to leave out: a named query projects its parameters
-    (Oxigraph substitutes only projected variables) but they are not results.
+    ``hide`` names result columns to leave out: a named query keeps its parameters in its
+    outermost SELECT list (the same columns however they are bound), but they are not
+    results.
     """
     refuse_update(sparql)
     res = store.query(sparql, bindings)

@@ -170,16 +170,36 @@ def test_every_command_gives_the_same_on_folder_memory_and_server(
 
 
 def test_values_block_equals_oxigraph_substitution(sample_store: KGStore) -> None:
-    """The remote way of binding parameters gives the rows embedded substitution gives,
-    for every named query (both run on the same embedded store)."""
+    """The fallback way of binding parameters on a server (VALUES blocks) gives the rows
+    embedded substitution gives, for every named query (both run on the same embedded
+    store; constants are compared with substitution in test_query_binding.py)."""
     for q in list_queries():
         bindings = bind_params(sample_store, q, SAMPLE_PARAMS[q.name])
-        substituted = sample_store.select(q.text, bindings)
+        substituted = sample_store._backend.query(q.text, bindings)
         injected = sample_store.select(inject_values(q.text, bindings))
         assert injected.variables == substituted.variables
         assert len(injected.rows) == len(substituted.rows) > 0, q.name
         key = sorted if q.name == "evidence" else list  # unordered GROUP_CONCAT there
         assert key(map(_norm, injected.rows)) == key(map(_norm, substituted.rows)), q.name
+
+
+def test_constants_on_the_server_give_the_substitution_rows(
+    remote: str, sample_store: KGStore
+) -> None:
+    """Parameters go to the server as constants in the query text; the rows are those of
+    embedded substitution, and a query a constant cannot serve falls back to VALUES."""
+    store = KGStore(remote, read_only=True)
+    for q in list_queries():
+        bindings = bind_params(store, q, SAMPLE_PARAMS[q.name])
+        on_server = store.select(q.text, bindings)
+        substituted = sample_store._backend.query(q.text, bindings)
+        assert on_server.variables == substituted.variables
+        key = sorted if q.name == "evidence" else list  # unordered GROUP_CONCAT there
+        assert key(map(_norm, on_server.rows)) == key(map(_norm, substituted.rows)), q.name
+    jakarta = URIRef(SAMPLE_PARAMS["timeline"]["entity"])
+    star = "SELECT * WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+    rows = store.select(star, {"e": jakarta}).rows
+    assert rows and {r[0] for r in rows} == {jakarta}
 
 
 def _norm(row: tuple) -> tuple:

@@ -31,7 +31,7 @@ from .base import (
     to_rdflib,
     write_quads,
 )
-from .bind import serialize_term
+from .bind import bind_constants, serialize_term
 from .embedded import EmbeddedBackend
 from .remote import LAYOUTS, RemoteOptions, redact
 
@@ -185,8 +185,19 @@ class KGStore:
 
     # reading --------------------------------------------------------------
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> QueryResult:
-        """Run SPARQL over the union of all graphs; parameters bound as RDF terms."""
-        return self._backend.query(sparql, dict(bindings or {}))
+        """Run SPARQL over the union of all graphs; parameters bound as RDF terms.
+
+        Parameters become constants in the query text (:func:`kg.store.bind.bind_constants`,
+        which Oxigraph's planner can start from); a query that uses a parameter where a
+        constant cannot stand falls back to the backend's own binding (substitution
+        embedded, VALUES blocks on a server).
+        """
+        bindings = dict(bindings or {})
+        if bindings:
+            text = bind_constants(sparql, bindings)
+            if text is not None:
+                sparql, bindings = text, {}
+        return self._backend.query(sparql, bindings)
 
     def select(self, sparql: str, bindings: dict[str, Node] | None = None) -> SelectResult:
         res = self.query(sparql, bindings)
