@@ -46,7 +46,7 @@ from rdflib.namespace import OWL, XSD
 import kg
 
 from .build import DEFAULT_BASE, date_terms
-from .errors import DataError, StoreError
+from .errors import DataError, QueryError, StoreError
 from .resolve import (
     has_hangul,
     is_acronym,
@@ -323,31 +323,16 @@ class Snapshot:
     name_index: dict[str, set[str]] | None = None  # name key -> entities (built on demand)
 
 
-def _oxigraph(store: KGStore) -> ox.Store | None:
-    """The pyoxigraph store behind an embedded ``store`` (None for a server store).
-
-    Consolidation reads and writes tens of thousands of rows: going through
-    :meth:`KGStore.select` would turn every value into an rdflib term first, which costs
-    several times the query itself.
-    """
-    backend = getattr(store, "_backend", None)
-    inner = getattr(backend, "_store", None)
-    return inner if isinstance(inner, ox.Store) else None
-
-
 def _select_values(store: KGStore, sparql: str) -> Iterator[tuple[str | None, ...]]:
-    """Rows of a SELECT as tuples of plain strings (IRI or lexical form; None if unbound)."""
-    inner = _oxigraph(store)
-    if inner is None:
-        for row in store.select(sparql).rows:
-            yield tuple(None if v is None else str(v) for v in row)
-        return
+    """Rows of a SELECT as tuples of plain strings (IRI or lexical form; None if unbound).
+
+    Consolidation reads tens of thousands of rows: :meth:`KGStore.select` would turn every
+    value into an rdflib term first, which costs several times the query itself.
+    """
     try:
-        solutions = inner.query(sparql, use_default_graph_as_union=True)
-    except (OSError, RuntimeError) as exc:
+        yield from store.select_values(sparql)
+    except QueryError as exc:
         raise StoreError(f"{store.spec}: consolidation query failed ({exc})") from exc
-    for sol in solutions:
-        yield tuple(None if v is None else v.value for v in sol)
 
 
 def read_snapshot(store: KGStore) -> Snapshot:
@@ -379,9 +364,11 @@ def read_snapshot(store: KGStore) -> Snapshot:
         ent(e).aliases.add(str(alt))
     for e, c in rows(_IN_ARTICLE + " ?e idkr:country ?c ; idkr:entityType ?t }", "?e ?c"):
         ent(e).countries.add(str(c).rsplit("/", 1)[-1])
+    # (the gazetteer graphs named first: filtering the graph of every entity by its name
+    # costs a string per entity and article)
+    gazetteers = " ".join(f"<{g}>" for g in store.graph_names() if g.endswith("/graph/gazetteer"))
     for e, label in rows(
-        "GRAPH ?gz { ?e idkr:entityType ?t ; rdfs:label ?label } "
-        'FILTER(STRENDS(STR(?gz), "/graph/gazetteer"))',
+        f"VALUES ?gz {{ {gazetteers} }} GRAPH ?gz {{ ?e idkr:entityType ?t ; rdfs:label ?label }}",
         "?e ?label",
     ):
         if str(e) in snap.entities:
@@ -1467,17 +1454,14 @@ def write_consolidated(store: KGStore, graph_iri: str, lines: list[bytes]) -> No
     never part of it (a process killed half way leaves part of it in the store folder,
     until the next consolidation). A server store gets the whole graph in one PUT.
     """
-    inner = _oxigraph(store)
-    if inner is None:
+    if store.remote:
         store.replace_graphs([(graph_iri, b"\n".join(lines) + b"\n")])
         return
-    graph = ox.NamedNode(graph_iri)
     lines.sort()
     kept = bytearray(len(lines))
     removed: list[bytes] = []
-    if inner.contains_named_graph(graph):
-        with tempfile.TemporaryFile() as tmp:  # the stored graph, streamed from a file
-            inner.dump(tmp, ox.RdfFormat.N_TRIPLES, from_graph=graph)
+    with tempfile.TemporaryFile() as tmp:  # the stored graph, streamed from a file
+        if store.dump_graph(graph_iri, tmp):
             tmp.seek(0)
             for raw in tmp:
                 line = raw.rstrip(b"\n")
@@ -1507,11 +1491,7 @@ def write_consolidated(store: KGStore, graph_iri: str, lines: list[bytes]) -> No
             store.update(data("DELETE", removed[i : i + WRITE_CHUNK]))
         del removed
         for i in range(0, len(added), WRITE_CHUNK):
-            chunk = b"\n".join(added[i : i + WRITE_CHUNK]) + b"\n"
-            try:
-                inner.load(chunk, ox.RdfFormat.N_TRIPLES, to_graph=graph)
-            except (OSError, SyntaxError, ValueError) as exc:
-                raise StoreError(f"{store.spec}: could not write <{graph_iri}> ({exc})") from exc
+            store.add_ntriples(graph_iri, b"\n".join(added[i : i + WRITE_CHUNK]) + b"\n")
 
 
 def consolidate(

@@ -3,6 +3,7 @@ graph that is written as its difference to the stored one (in bounded transactio
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import random
@@ -296,3 +297,34 @@ def test_a_chunked_write_publishes_no_snapshot_half_way(
         assert publisher._paused == 0  # published again after the write
     finally:
         store.close()
+
+
+# --------------------------------------------------------------------------- store methods
+
+
+@pytest.mark.parametrize("kind", ["memory", "folder"])
+def test_raw_rows_and_graph_methods_of_an_embedded_store(kind: str, tmp_path: Path) -> None:
+    store = KGStore("memory" if kind == "memory" else str(tmp_path / "store"))
+    ingest([ANTARA], store, consolidate_after=False)
+    query = (
+        "PREFIX schema: <https://schema.org/> SELECT ?a ?h ?nothing WHERE { "
+        "?a schema:headline ?h OPTIONAL { ?a schema:nothing ?nothing } }"
+    )
+    rows = list(store.select_values(query))
+    assert rows == [
+        tuple(None if v is None else str(v) for v in r) for r in store.select(query).rows
+    ]
+    assert len(rows) == 1 and rows[0][0].startswith(B + "article/") and rows[0][2] is None
+    assert "Jakarta" in rows[0][1]  # a literal's lexical form, not its N-Triples
+
+    graph = B + "graph/test"
+    out = io.BytesIO()
+    assert store.dump_graph(graph, out) is False and out.getvalue() == b""
+    store.add_ntriples(graph, b'<x:a> <x:p> "one" .\n')
+    store.add_ntriples(graph, b'<x:a> <x:p> "two" .\n<x:a> <x:p> "one" .\n')
+    assert store.dump_graph(graph, out) is True
+    assert sorted(out.getvalue().decode().splitlines()) == [
+        '<x:a> <x:p> "one" .',
+        '<x:a> <x:p> "two" .',
+    ]
+    store.close()

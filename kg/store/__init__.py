@@ -205,6 +205,33 @@ class KGStore:
             raise QueryError("expected a SELECT query")
         return res
 
+    def select_values(self, sparql: str) -> Iterator[tuple[str | None, ...]]:
+        """Rows of a SELECT over the union of all graphs as plain strings (an IRI, a blank
+        node's id or a literal's lexical form; None if unbound), streamed where the store
+        allows: for reading many rows, without building rdflib terms."""
+        fast = getattr(self._backend, "select_values", None)
+        if fast is not None:
+            return fast(sparql)
+        rows = self.select(sparql).rows
+        return (tuple(None if v is None else str(v) for v in row) for row in rows)
+
+    def dump_graph(self, graph_iri: str, out: BinaryIO) -> bool:
+        """Write one named graph to ``out`` as N-Triples (False, and nothing written, if
+        the store holds no such graph). Store folders and memory only."""
+        return self._embedded("dump_graph").dump_graph(graph_iri, out)
+
+    def add_ntriples(self, graph_iri: str, ntriples: bytes) -> None:
+        """Add N-Triples to one named graph, keeping what it holds, as a bulk load (fast,
+        but no transaction: a write made of several calls belongs in :meth:`unpublished`,
+        so that readers see it whole). Store folders and memory only."""
+        self._check_writable()
+        self._embedded("add_ntriples").add_ntriples(graph_iri, ntriples)
+
+    def _embedded(self, method: str):
+        if not hasattr(self._backend, method):
+            raise StoreError(f"{self.spec}: a server store cannot {method.replace('_', ' ')}")
+        return self._backend
+
     def graph_names(self) -> list[str]:
         return self._backend.graph_names()
 
