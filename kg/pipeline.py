@@ -18,7 +18,7 @@ from .extract import extract
 from .lexicon import load_lexicon
 from .model import Article
 from .read import MAX_BYTES, iter_articles
-from .reference import GAZETTEER_GRAPH, gazetteer_graph
+from .reference import GAZETTEER_GRAPH, gazetteer_ntriples
 from .store import KGStore
 
 
@@ -191,8 +191,8 @@ def ingest(
     """
     lex = load_lexicon()
     summary = IngestSummary()
-    gazetteer = gazetteer_graph(lex, base).serialize(format="nt", encoding="utf-8")
-    store.replace_graphs([(base + GAZETTEER_GRAPH, gazetteer)])  # a fresh store: one load
+    # a fresh store: one load; a store already holding the same gazetteer: no write
+    store.replace_graphs([(base + GAZETTEER_GRAPH, gazetteer_ntriples(lex, base))])
     batch: list[_Built] = []
     # One batch is written by a thread of its own while the next is extracted (pyoxigraph
     # and HTTP release the GIL), so the worker processes never wait for the store.

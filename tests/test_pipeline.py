@@ -94,3 +94,72 @@ def test_replace_graphs_refuses_a_bad_graph_name_and_writes_nothing():
             ]
         )
     assert len(store) == 0
+
+
+def test_gazetteer_graph_has_labels_codes_parents_and_wikidata():
+    from kg.lexicon import load_lexicon
+    from kg.reference import gazetteer_graph, gazetteer_ntriples
+
+    base = "https://w3id.org/idkr/resource/"
+    lines = set(gazetteer_ntriples(load_lexicon(), base).decode("utf-8").splitlines())
+    jabar = f"<{base}region/ID-JB>"
+    for expected in (
+        f"{jabar} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<https://w3id.org/idkr/ontology#Province> .",
+        f'{jabar} <http://www.w3.org/2004/02/skos/core#prefLabel> "West Java"@en .',
+        f'{jabar} <http://www.w3.org/2004/02/skos/core#notation> "ID-JB" .',
+        f"{jabar} <https://schema.org/containedInPlace> <{base}country/ID> .",
+        f"{jabar} <http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/Q3724> .",
+    ):
+        assert expected in lines
+    graph = gazetteer_graph(load_lexicon(), base)
+    assert len(graph) == len(lines) > 1000
+
+
+def _record_replacements(store: KGStore, monkeypatch) -> list[str]:
+    replaced: list[str] = []
+    backend = store._backend
+    write = backend.replace_graph
+    monkeypatch.setattr(backend, "replace_graph", lambda g, nt: (replaced.append(g), write(g, nt)))
+    return replaced
+
+
+def test_replace_graphs_writes_nothing_for_a_graph_stored_with_the_same_triples(monkeypatch):
+    store = KGStore("memory")
+    g = "https://example.org/g1"
+    a = b"<https://e/s> <https://e/p> <https://e/o> .\n"
+    b = b'<https://e/s> <https://e/p> "b" .\n'
+    store.replace_graphs([(g, a + b)])
+    replaced = _record_replacements(store, monkeypatch)
+    store.replace_graphs([(g, b + a)])  # same triples, another order: nothing to write
+    assert replaced == []
+    store.replace_graphs([(g, a)])  # fewer triples
+    store.replace_graphs([(g, a + b + b'<https://e/s> <https://e/p> "c" .\n')])  # more
+    assert replaced == [g, g]
+    assert sorted(str(q.object) for q in store.quads()) == ['"b"', '"c"', "<https://e/o>"]
+
+
+def test_a_second_ingest_does_not_rewrite_an_unchanged_gazetteer(tmp_path, monkeypatch):
+    path = _articles(tmp_path)
+    store = KGStore(str(tmp_path / "store"))
+    try:
+        pipeline.ingest([path], store, consolidate_after=False)
+        before = _quads(store)
+        replaced = _record_replacements(store, monkeypatch)
+        pipeline.ingest([path], store, consolidate_after=False)
+        # only the article given twice (two versions: each replaces the other) is written
+        gazetteer = pipeline.DEFAULT_BASE + pipeline.GAZETTEER_GRAPH
+        assert gazetteer not in replaced and len(replaced) == 2 and len(set(replaced)) == 1
+        assert _quads(store) == before
+        replaced.clear()
+        # a gazetteer graph that differs from the data files is written again
+        store.update(
+            f"DELETE WHERE {{ GRAPH <{gazetteer}> {{ ?s <https://w3id.org/idkr/ontology#"
+            'entityType> "Province" }}'
+        )
+        assert _quads(store) != before
+        pipeline.ingest([path], store, consolidate_after=False)
+        assert replaced[0] == gazetteer and gazetteer not in replaced[1:]
+        assert _quads(store) == before
+    finally:
+        store.close()
