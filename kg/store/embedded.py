@@ -153,8 +153,7 @@ class EmbeddedBackend:
         if len(stored) != len(given):
             return False
         return stored == given and not any(
-            isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
-            for t in given
+            isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in given
         )
 
     def update(self, sparql: str) -> None:
