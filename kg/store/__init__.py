@@ -106,7 +106,9 @@ class KGStore:
     def replace_graphs(self, graphs: list[tuple[str, bytes]]) -> None:
         """Replace several named graphs, each with its N-Triples, in this order (a graph
         named twice ends as the later one). Each graph is replaced atomically; the
-        embedded store writes new graphs in one transaction per call (bulk ingest)."""
+        embedded store writes new graphs in one transaction per call (bulk ingest), and
+        does not check their IRIs again: give N-Triples written by pyoxigraph (as
+        :func:`kg.build.build_ntriples` does), whose terms were checked when made."""
         self._check_writable()
         for iri, _nt in graphs:
             self._check_iri(iri)
