@@ -185,7 +185,7 @@ def run_pipeline(args: argparse.Namespace) -> None:
     from kg import reference
 
     gaz_build = [0.0]
-    original_gaz = reference.gazetteer_graph
+    original_gaz = reference.gazetteer_ntriples
 
     def timed_gaz(*a, **kw):
         t = time.thread_time()
@@ -194,9 +194,11 @@ def run_pipeline(args: argparse.Namespace) -> None:
         finally:
             gaz_build[0] += time.thread_time() - t
 
-    pipeline.gazetteer_graph = timed_gaz  # type: ignore[attr-defined]
+    pipeline.gazetteer_ntriples = timed_gaz  # type: ignore[attr-defined]
     consol = [0.0, 0.0]  # process, thread
-    original_consolidate = pipeline.consolidate
+    from kg import consolidate as consolidation
+
+    original_consolidate = consolidation.consolidate
 
     def timed_consolidate(*a, **kw):
         p, t = time.process_time(), time.thread_time()
@@ -206,7 +208,7 @@ def run_pipeline(args: argparse.Namespace) -> None:
             consol[0] += time.process_time() - p
             consol[1] += time.thread_time() - t
 
-    pipeline.consolidate = timed_consolidate  # type: ignore[attr-defined]
+    consolidation.consolidate = timed_consolidate  # type: ignore[assignment]
     p0, m0, c0, w0 = time.process_time(), time.thread_time(), _children_cpu(), time.monotonic()
     with ThreadSampler() as threads:
         summary = pipeline.ingest(

@@ -10,16 +10,19 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .build import DEFAULT_BASE, build_ntriples
-from .consolidate import ConsolidationSummary, Overrides, consolidate
 from .errors import InputError, KGError
 from .extract import extract
 from .lexicon import load_lexicon
 from .model import Article
 from .read import MAX_BYTES, iter_articles
 from .reference import GAZETTEER_GRAPH, gazetteer_ntriples
-from .store import KGStore
+
+if TYPE_CHECKING:  # the worker processes import this module: only what they need
+    from .consolidate import ConsolidationSummary, Overrides
+    from .store import KGStore
 
 
 @dataclass
@@ -247,6 +250,8 @@ def ingest(
     summary.entities = len(summary.seen_entities)
     # cross-article merges, events and tenures, recomputed from every article graph
     if consolidate_after:
+        from .consolidate import consolidate
+
         summary.consolidation = consolidate(store, base, overrides)
     store.flush()
     return summary
