@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.build import DEFAULT_BASE
 from kg.pipeline import ingest
 from kg.query import bind_params, find_query, parse_query_file, run_query
 from kg.stats import store_stats
@@ -88,6 +89,39 @@ def test_rewritten_query_gives_the_reference_rows(name: str, which: str, request
         assert rows(store, query, params) == expected, f"{name} {params} on {which}"
         nonempty += bool(expected)
     assert nonempty >= 1  # the comparison says something
+
+
+def test_presence_lists_a_shortcut_no_statement_explains(repo_root: Path) -> None:
+    """A schema:location shortcut without an idkr:Presence statement (not made by the
+    extractor, but possible in loaded data) is listed once, without date or source, with
+    the countries of the parent organisation and of the containing region."""
+    store = KGStore("memory")
+    ingest([repo_root / "data" / "articles"], store)
+    b = DEFAULT_BASE
+    store.update(
+        f"""PREFIX idkr: <https://w3id.org/idkr/ontology#>
+        PREFIX schema: <https://schema.org/>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        INSERT DATA {{ GRAPH <{b}graph/loaded> {{
+          <{b}org/test-store> idkr:entityType "Company" ; rdfs:label "Test Store" ;
+              schema:parentOrganization <{b}org/test-group> ;
+              schema:location <{b}place/test-mall> .
+          <{b}org/test-group> idkr:country <{b}country/KR> .
+          <{b}place/test-mall> schema:containedInPlace <{b}region/ID-JK> ;
+              rdfs:label "Test Mall" .
+        }} }}"""
+    )
+    query = find_query("presence")
+    got = rows(store, query, {})
+    assert got == rows(store, parse_query_file(REFERENCE / "presence.rq"), {})
+    res = run_query(store, query.text, {})
+    shortcut = [dict(zip(res.variables, r, strict=True)) for r in got]
+    shortcut = [r for r in shortcut if r["organization"] == f"{b}org/test-store"]
+    assert len(shortcut) == 1
+    row = shortcut[0]
+    assert (row["organizationLabel"], row["organizationCountry"]) == ("Test Store", "KR")
+    assert (row["placeLabel"], row["placeCountry"]) == ("Test Mall", "ID")
+    assert row["statement"] is row["since"] is row["headline"] is row["url"] is None
 
 
 def test_stats_entities_by_type_counts_mentioned_entities(both_store: KGStore) -> None:
