@@ -521,27 +521,54 @@ def explain(settings: Settings, entity: str, as_json: bool) -> None:
 # ------------------------------------------------------------- export / stats / validate
 
 
+EXPORT_SUFFIXES = {
+    ".ttl": "turtle",
+    ".trig": "trig",
+    ".nq": "nquads",
+    ".nt": "ntriples",
+    ".jsonld": "jsonld",
+    ".graphml": "graphml",
+    ".gexf": "gexf",
+}
+
+
+def _export_format(fmt: str | None, output: Path | None) -> str:
+    """The export format: --format, else the output file's extension, else Turtle; a
+    --format that contradicts the extension is refused (a .trig file of Turtle would
+    lose the article graphs without a word)."""
+    implied = EXPORT_SUFFIXES.get(output.suffix.lower()) if output else None
+    if fmt and implied and fmt != implied:
+        raise click.UsageError(
+            f"{output}: the extension says {implied} but --format {fmt} was given; "
+            f"change one of them"
+        )
+    return fmt or implied or "turtle"
+
+
 @main.command()
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "gexf"]),
-    default="turtle",
-    show_default=True,
-    help="RDF formats, or graphml/gexf: the network of 'kg view' (for Gephi).",
+    type=click.Choice(list(dict.fromkeys(EXPORT_SUFFIXES.values()))),
+    help="RDF formats, or graphml/gexf: the network of 'kg view' (for Gephi). "
+    "Default: from the --output file's extension, else turtle.",
 )
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
 )
 @_min_confidence_option
 @click.pass_obj
-def export(settings: Settings, fmt: str, output: Path | None, min_confidence: float | None) -> None:
+def export(
+    settings: Settings, fmt: str | None, output: Path | None, min_confidence: float | None
+) -> None:
     """Export the whole graph.
 
     Turtle/N-Triples hold the union of all graphs; TriG/N-Quads/JSON-LD keep one graph
     per article. --min-confidence leaves out statements below that confidence.
     """
     from .vocab import PREFIXES
+
+    fmt = _export_format(fmt, output)
 
     store = _open(settings, read_only=True)
     try:
