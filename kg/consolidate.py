@@ -32,7 +32,7 @@ import sys
 import tempfile
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -251,8 +251,9 @@ class EntityInfo:
     aliases: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
     wikidata: set[str] = field(default_factory=set)
-    articles: set[str] = field(default_factory=set)
+    articles: set[str] = field(default_factory=set)  # (read_snapshot: merged ones only)
     gazetteer_label: str | None = None
+    article_count: int = 0  # articles mentioning it, when ``articles`` is not filled in
 
     @property
     def type(self) -> str:
@@ -321,6 +322,9 @@ class Snapshot:
     publishers: dict[str, str] = field(default_factory=dict)  # article -> outlet
     published: dict[str, str] = field(default_factory=dict)  # article -> publication date
     name_index: dict[str, set[str]] | None = None  # name key -> entities (built on demand)
+    #: fills in ``articles`` of the given entities (set by read_snapshot, which reads only
+    #: how many articles mention each entity: the merged ones need the articles by name)
+    load_articles: Callable[[list[str]], None] | None = None
 
 
 def _select_values(store: KGStore, sparql: str) -> Iterator[tuple[str | None, ...]]:
@@ -345,20 +349,47 @@ def read_snapshot(store: KGStore) -> Snapshot:
         for row in _select_values(store, f"{_P}SELECT DISTINCT {variables} WHERE {{ {where} }}"):
             yield tuple(None if v is None else strings.setdefault(v, v) for v in row)
 
+    def grouped(sparql: str) -> Iterator[tuple]:
+        for row in _select_values(store, _P + sparql):
+            yield tuple(None if v is None else strings.setdefault(v, v) for v in row)
+
     def ent(key: str) -> EntityInfo:
         if key not in snap.entities:
             snap.entities[key] = EntityInfo(key)
         return snap.entities[key]
 
-    for art, e, t, label in rows(
-        _IN_ARTICLE + " ?e idkr:entityType ?t . OPTIONAL { ?e rdfs:label ?label } }",
-        "?art ?e ?t ?label",
+    # label counts and article counts by aggregates: the rows per entity and article
+    # would be most of the reading (the store decodes every value it returns)
+    labelled = (
+        "SELECT DISTINCT ?art ?e ?t ?label WHERE { "
+        + _IN_ARTICLE
+        + " ?e idkr:entityType ?t . OPTIONAL { ?e rdfs:label ?label } } }"
+    )
+    for e, t, label, n in grouped(
+        f"SELECT ?e ?t ?label (COUNT(*) AS ?n) WHERE {{ {labelled} }} GROUP BY ?e ?t ?label"
     ):
         info = ent(e)
         info.types.add(str(t))
-        info.articles.add(str(art))
         if label is not None:
-            info.labels[str(label)] += 1
+            info.labels[str(label)] += int(n)
+    for e, n in grouped(
+        "SELECT ?e (COUNT(DISTINCT ?art) AS ?n) WHERE { "
+        + _IN_ARTICLE
+        + " ?e idkr:entityType ?t } } GROUP BY ?e"
+    ):
+        ent(e).article_count = int(n)
+
+    def load_articles(iris: list[str]) -> None:
+        wanted = [i for i in iris if i in snap.entities and not snap.entities[i].articles]
+        for i in range(0, len(wanted), 500):
+            values = " ".join(f"<{iri}>" for iri in wanted[i : i + 500])
+            for e, art in rows(
+                f"VALUES ?e {{ {values} }} " + _IN_ARTICLE + " ?e idkr:entityType ?t }",
+                "?e ?art",
+            ):
+                snap.entities[e].articles.add(art)
+
+    snap.load_articles = load_articles
     # (the selective pattern first: Oxigraph joins in the order written)
     for e, alt in rows(_IN_ARTICLE + " ?e skos:altLabel ?alt ; idkr:entityType ?t }", "?e ?alt"):
         ent(e).aliases.add(str(alt))
@@ -384,12 +415,16 @@ def read_snapshot(store: KGStore) -> Snapshot:
     for e in list(snap.entities.values()):
         if e.iri.rsplit("/", 2)[-2] == "country":
             e.countries.add(e.iri.rsplit("/", 1)[-1])
-    for art, pub in rows(_IN_ARTICLE + " ?art schema:publisher ?pub }", "?art ?pub"):
-        snap.publishers[str(art)] = str(pub)
-    for art, day in rows(_IN_ARTICLE + " ?art schema:datePublished ?d }", "?art ?d"):
+    for art, pub, day in rows(
+        _IN_ARTICLE + " OPTIONAL { ?art schema:publisher ?pub } "
+        "OPTIONAL { ?art schema:datePublished ?d } }",
+        "?art ?pub ?d",
+    ):
+        if pub is not None:
+            snap.publishers[str(art)] = str(pub)
         # (one date per article; should there be several, the earliest, independent of
         # the order rows come in)
-        if art not in snap.published or str(day) < snap.published[art]:
+        if day is not None and (art not in snap.published or str(day) < snap.published[art]):
             snap.published[str(art)] = str(day)
 
     for art, ev, t, d, loc, conf in rows(
@@ -544,7 +579,7 @@ class Clusters:
 
 def _rank(e: EntityInfo) -> tuple:
     """Better-known first: a gazetteer entry, in more articles, with the fullest name."""
-    return (e.gazetteer_label is None, -len(e.articles), -len(e.label), e.iri)
+    return (e.gazetteer_label is None, -(e.article_count or len(e.articles)), -len(e.label), e.iri)
 
 
 def _same_family(a: EntityInfo, b: EntityInfo) -> bool:
@@ -1231,6 +1266,8 @@ def consolidated_triples(
         return ents[clusters.canonical(iri)].label if iri in ents else iri.rsplit("/", 1)[-1]
 
     # entity merges
+    if snap.load_articles is not None:
+        snap.load_articles(sorted({x for m in clusters.accepted for x in (m.a, m.b)}))
     for m in sorted(clusters.accepted, key=lambda m: (m.a, m.b)):
         same = _Node(out, m.a)
         same.iri(_SAME_AS, m.b)

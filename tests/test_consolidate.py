@@ -582,3 +582,28 @@ def test_merges_are_recorded_with_their_rule() -> None:
     (stmt,) = g.subjects(RDF.type, RDF.Statement)
     assert g.value(stmt, IDKR.rule) == Literal("known-alias")
     assert (URIRef(B + "person/aher"), OWL.sameAs, URIRef(B + "person/ah")) in g
+
+
+def test_a_merge_is_derived_from_every_article_of_both_entities(loi_store: KGStore) -> None:
+    """(read_snapshot counts articles per entity and reads them by name for merges only)"""
+    prefixes = """PREFIX owl: <http://www.w3.org/2002/07/owl#>
+        PREFIX idkr: <https://w3id.org/idkr/ontology#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+    """
+    merges = loi_store.select(
+        prefixes
+        + """SELECT ?s ?a ?b ?art WHERE { ?s rdf:subject ?a ; rdf:predicate owl:sameAs ;
+             rdf:object ?b ; prov:wasDerivedFrom ?art }"""
+    ).rows
+    assert merges
+    derived: dict[tuple, set] = {}
+    for s, a, b, art in merges:
+        derived.setdefault((s, a, b), set()).add(art)
+    for (_s, a, b), arts in derived.items():
+        res = loi_store.select(
+            prefixes
+            + f"""SELECT DISTINCT ?art WHERE {{ VALUES ?e {{ <{a}> <{b}> }}
+                GRAPH ?g {{ ?g prov:wasDerivedFrom ?art . ?e idkr:entityType ?t }} }}"""
+        )
+        assert arts == {row[0] for row in res.rows}
