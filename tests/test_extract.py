@@ -342,3 +342,20 @@ def test_korean_name_before_a_bare_title_and_particles_are_not_names() -> None:
     assert not any(e["name"].endswith(("는", "에는")) for e in doc["entities"])
     sig = next(e for e in doc["events"] if e["type"] == "Signing")
     assert sig["date"] == "2023-05-12" and "김영록" in sig["participants"]
+
+
+def test_a_signing_told_twice_by_its_parties_keeps_them_as_participants() -> None:
+    # headline and first sentence both name only the two regions (no signatory yet): the
+    # parties stand in for the people who signed, so the signing keeps participants
+    doc = _extract_text(
+        "West Java and Gyeongsangbuk-do Sign MoU on Agriculture\n\n"
+        "BANDUNG -- West Java and South Korea's Gyeongsangbuk-do signed a memorandum of "
+        "understanding (MoU) on agriculture at the West Java governor's office on Tuesday, "
+        "October 16.\n\n"
+        "Farmers' groups from both provinces will take part in a training programme.",
+        published="2018-10-17",
+    )
+    signings = [e for e in doc["events"] if e["type"] == "Signing"]
+    assert len(signings) == 1, doc["events"]
+    assert signings[0]["date"] == "2018-10-16"
+    assert sorted(signings[0]["participants"]) == ["Gyeongsangbuk-do", "West Java"]

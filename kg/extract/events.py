@@ -640,15 +640,9 @@ def _merge_events(
         if target.agreement is None:
             target.agreement = ev.agreement
         elif ev.agreement is not None:
-            if (
-                ev.participants
-                and set(ev.participants) != set(target.participants)
-                and all(p in target.agreement.parties for p in target.participants)
-            ):
-                # the earlier mention named only the parties: the signatories replace them
-                target.participants = [
-                    p for p in target.participants if p not in target.agreement.parties
-                ] + [p for p in ev.participants if p not in target.participants]
+            # parties standing in for unnamed signatories stay until named people join
+            # (see the end of _events): a second mention naming only the parties
+            # must not leave the signing with no participant at all
             for p in ev.agreement.signatories:
                 if p not in target.agreement.signatories:
                     target.agreement.signatories.append(p)
