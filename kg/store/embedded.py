@@ -240,7 +240,17 @@ class EmbeddedBackend:
             return bool(res)
         if isinstance(res, ox.QuerySolutions):
             variables = [v.value for v in res.variables]
-            rows = [tuple(to_rdflib(sol[v]) for v in variables) for sol in res]
+            # results repeat terms (types, labels, entities): each is converted once
+            terms: dict = {}
+
+            def term(t: object) -> Node | None:
+                try:
+                    return terms[t]
+                except KeyError:
+                    made = terms[t] = to_rdflib(t)
+                    return made
+
+            rows = [tuple(term(sol[v]) for v in variables) for sol in res]
             return SelectResult(variables, rows)
         g = Graph()
         for t in res:
