@@ -295,6 +295,14 @@ class WriteLease:
                     pass
                 if self._collect(self._session, keep=None):
                     shutil.rmtree(self._session, ignore_errors=True)
+                else:
+                    # A reader holds a snapshot. Once the session lock is let go, its
+                    # release removes it; one it let go of since _collect looked (its
+                    # release saw this writer still alive) is removed here.
+                    _close(self._sfd)
+                    self._sfd = None
+                    for snap in sorted(self._session.glob("[0-9]" * 8)):
+                        _remove_dead(snap)
                 self._collect_stale()
                 try:
                     root.rmdir()  # only if empty
