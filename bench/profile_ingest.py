@@ -158,6 +158,8 @@ def stages(args: argparse.Namespace) -> None:
 
 
 def run_pipeline(args: argparse.Namespace) -> None:
+    if args.batch:
+        pipeline.BATCH_ARTICLES = args.batch
     store_dir = Path(args.store)
     if store_dir.exists():
         sys.exit(f"{store_dir} exists; give a new folder")
@@ -259,6 +261,11 @@ def main() -> None:
     p.add_argument("--store", required=True)
     p.add_argument("--workers", type=int, default=None)
     p.add_argument("--consolidate", action="store_true")
+    p.add_argument(
+        "--batch",
+        type=int,
+        help=f"articles per store write (pipeline.BATCH_ARTICLES, {pipeline.BATCH_ARTICLES})",
+    )
     args = ap.parse_args()
     if args.cmd == "stages":
         stages(args)

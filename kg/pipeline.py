@@ -163,7 +163,16 @@ def _built_in_order(
 
 
 _CHUNK = 8  # articles per task sent to a worker process
-BATCH_ARTICLES = 256  # article graphs written per store transaction
+# Article graphs written per store transaction. The first batch holds FIRST_BATCH, each
+# next one twice as many as the last, up to BATCH_ARTICLES, and a batch ends early once
+# its N-Triples reach BATCH_BYTES (memory stays bounded for long articles). An embedded
+# store bulk-loads each batch as sorted files that RocksDB then merges in the background;
+# fewer, larger batches mean much less merging (8,500 articles: 1.6 → 0.2 ms of CPU per
+# article with batches of 2,048 instead of 256), while small inputs still get their
+# first graphs written early, alongside the extraction.
+FIRST_BATCH = 256
+BATCH_ARTICLES = 2048
+BATCH_BYTES = 64 * 1024 * 1024
 AUTO_AFTER = 256  # workers=None: articles extracted in this process before workers start
 
 
@@ -197,6 +206,8 @@ def ingest(
     # a fresh store: one load; a store already holding the same gazetteer: no write
     store.replace_graphs([(base + GAZETTEER_GRAPH, gazetteer_ntriples(lex, base))])
     batch: list[_Built] = []
+    batch_bytes = 0
+    limit = min(FIRST_BATCH, BATCH_ARTICLES)  # articles in this batch, at most
     # One batch is written by a thread of its own while the next is extracted (pyoxigraph
     # and HTTP release the GIL), so the worker processes never wait for the store.
     writing: tuple[Future, list[_Built]] | None = None
@@ -219,13 +230,15 @@ def ingest(
                 on_article(b.source, None)
 
     def write() -> None:
-        nonlocal writing
+        nonlocal writing, batch_bytes, limit
         if not batch:
             return
         written()
         graphs = [(b.graph_iri, b.ntriples) for b in batch]
         writing = (writer.submit(store.replace_graphs, graphs), batch.copy())
         batch.clear()
+        batch_bytes = 0
+        limit = min(2 * limit, BATCH_ARTICLES)
 
     def started(n: int) -> None:
         summary.workers = n
@@ -235,7 +248,8 @@ def ingest(
         for result in results:  # closing: on fail-fast, stop the workers, drop the rest
             if isinstance(result, _Built):
                 batch.append(result)
-                if len(batch) >= BATCH_ARTICLES:
+                batch_bytes += len(result.ntriples)
+                if len(batch) >= limit or batch_bytes >= BATCH_BYTES:
                     write()
                 continue
             write()  # what came before the failure is stored before it is reported

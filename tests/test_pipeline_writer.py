@@ -74,3 +74,24 @@ def test_default_workers_start_only_for_long_inputs(tmp_path: Path, monkeypatch)
     assert s_small.articles == s_long.articles == 10
     assert sorted(map(str, small.quads())) == sorted(map(str, one.quads()))
     assert sorted(map(str, long.quads())) == sorted(map(str, one.quads()))
+
+
+def test_batches_grow_to_the_largest_and_end_early_at_the_byte_limit(
+    tmp_path: Path, monkeypatch
+) -> None:
+    path = _articles(tmp_path, n=16)  # a broken 4th line: what came before it is written
+    store = KGStore("memory")
+    sizes: list[int] = []
+    write = store.replace_graphs
+    monkeypatch.setattr(store, "replace_graphs", lambda g: (sizes.append(len(g)), write(g)))
+    monkeypatch.setattr(pipeline, "FIRST_BATCH", 2)
+    monkeypatch.setattr(pipeline, "BATCH_ARTICLES", 5)
+    summary = pipeline.ingest([path], store, consolidate_after=False)
+    assert summary.articles == 17 and summary.failed == 1
+    # the gazetteer; 2; the 3rd, written before the failure is reported; then 4 → 5 (each
+    # batch may hold twice the last one's limit), 5, and the rest
+    assert sizes == [1, 2, 1, 5, 5, 4]
+    sizes.clear()
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)  # every graph exceeds it: one by one
+    pipeline.ingest([path], store, consolidate_after=False)
+    assert sizes[1:] == [1] * 17
