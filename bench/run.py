@@ -130,11 +130,12 @@ def run_measured(cmd: list[str], timeout: float | None = None) -> tuple[str, flo
 
 def child_ingest(store: str, path: str, workers: int) -> None:
     """In a child process: ingest, timing extraction+writes and consolidation apart."""
+    import kg.consolidate as consolidation
     import kg.pipeline as pipeline
     from kg.store import open_store
 
     timings: dict[str, float] = {}
-    consolidate = pipeline.consolidate
+    consolidate = consolidation.consolidate  # the pipeline imports it when it runs it
 
     def timed_consolidate(*args, **kwargs):
         t = time.perf_counter()
@@ -143,7 +144,7 @@ def child_ingest(store: str, path: str, workers: int) -> None:
         finally:
             timings["consolidate"] = time.perf_counter() - t
 
-    pipeline.consolidate = timed_consolidate
+    consolidation.consolidate = timed_consolidate
     t0 = time.perf_counter()
     st = open_store(store)
     summary = pipeline.ingest([path], st, workers=workers)

@@ -63,3 +63,13 @@ def test_peak_memory_of_a_process_tree_is_sampled():
     out, wall, peak = run.run_measured([sys.executable, "-c", code])
     assert out.strip() == "done" and wall >= 0.5
     assert peak > 60 * 2**20
+
+
+def test_ingest_child_times_the_consolidation_apart(tmp_path, capsys, repo_root):
+    """The ingest step reports extraction+writes and consolidation separately (it broke
+    when the pipeline began importing the consolidation only when running it)."""
+    run = _bench_run()
+    article = repo_root / "data" / "articles" / "suara-pesisir-2019-surabaya-busan.txt"
+    run.child_ingest(str(tmp_path / "s"), str(article), 1)
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out["consolidate_seconds"] > 0 and out["seconds"] > out["consolidate_seconds"]
