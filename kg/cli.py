@@ -521,22 +521,18 @@ def explain(settings: Settings, entity: str, as_json: bool) -> None:
 # ------------------------------------------------------------- export / stats / validate
 
 
-EXPORT_SUFFIXES = {
-    ".ttl": "turtle",
-    ".trig": "trig",
-    ".nq": "nquads",
-    ".nt": "ntriples",
-    ".jsonld": "jsonld",
-    ".graphml": "graphml",
-    ".gexf": "gexf",
-}
+EXPORT_FORMATS = ["turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "gexf"]
 
 
 def _export_format(fmt: str | None, output: Path | None) -> str:
     """The export format: --format, else the output file's extension, else Turtle; a
     --format that contradicts the extension is refused (a .trig file of Turtle would
     lose the article graphs without a word)."""
-    implied = EXPORT_SUFFIXES.get(output.suffix.lower()) if output else None
+    from .store import EXTENSIONS
+
+    suffixes = {f".{ext}": name for name, ext in EXTENSIONS.items()}
+    suffixes.update({".graphml": "graphml", ".gexf": "gexf"})
+    implied = suffixes.get(output.suffix.lower()) if output else None
     if fmt and implied and fmt != implied:
         raise click.UsageError(
             f"{output}: the extension says {implied} but --format {fmt} was given; "
@@ -549,7 +545,7 @@ def _export_format(fmt: str | None, output: Path | None) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(dict.fromkeys(EXPORT_SUFFIXES.values()))),
+    type=click.Choice(EXPORT_FORMATS),
     help="RDF formats, or graphml/gexf: the network of 'kg view' (for Gephi). "
     "Default: from the --output file's extension, else turtle.",
 )

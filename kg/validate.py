@@ -215,8 +215,8 @@ def _describe(store: KGStore, nodes: list[URIRef], predicates: list[URIRef] | No
     predicate is one of ``predicates`` (None: any)."""
     out = Graph()
     keep = set(predicates) if predicates is not None else None
-    for i in range(0, len(nodes), _VALUES_BATCH):
-        batch = _iri_list(nodes[i : i + _VALUES_BATCH])
+    for batch_nodes in _chunks(nodes, _VALUES_BATCH):
+        batch = _iri_list(batch_nodes)
         res = store.select(f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {batch} }} ?s ?p ?o }}")
         for s, p, o in res.rows:
             if keep is None or p in keep:
