@@ -62,6 +62,14 @@ def test_evidence_equals_the_reference(sample_store, test_articles_store) -> Non
     assert found > 100
 
 
+def test_timeline_equals_the_reference(sample_store, test_articles_store) -> None:
+    found = 0
+    for store, entities in stores(sample_store, test_articles_store):
+        for entity in entities:
+            found += len(same_as_reference(store, "timeline", {"entity": entity}))
+    assert found > 30
+
+
 def test_co_mentions_equals_the_reference(sample_store, test_articles_store) -> None:
     found = 0
     for store, entities in stores(sample_store, test_articles_store):
