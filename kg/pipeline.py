@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .build import DEFAULT_BASE, build_ntriples
+from .build import DEFAULT_BASE, GraphFacts, build_ntriples
 from .errors import InputError, KGError
 from .extract import extract
 from .lexicon import load_lexicon
@@ -21,7 +21,7 @@ from .read import MAX_BYTES, iter_articles
 from .reference import GAZETTEER_GRAPH, gazetteer_ntriples
 
 if TYPE_CHECKING:  # the worker processes import this module: only what they need
-    from .consolidate import ConsolidationSummary, Overrides
+    from .consolidate import ConsolidationSummary, Overrides, WrittenGraphs
     from .store import KGStore
 
 
@@ -53,13 +53,15 @@ class _Built:
     entities: tuple[str, ...]
     events: int
     agreements: int
+    facts: GraphFacts | None  # what the consolidation reads from it (if it runs)
 
 
-def _build(item: Article, base: str) -> _Built | InputError:
-    """Extract one article and serialise its graph; a bad article becomes an InputError."""
+def _build(item: Article, base: str, facts: bool = False) -> _Built | InputError:
+    """Extract one article and serialise its graph (with ``facts``, also what the
+    consolidation reads from it); a bad article becomes an InputError."""
     try:
         ex = extract(item, load_lexicon())
-        built = build_ntriples(ex, base)
+        built = build_ntriples(ex, base, facts=facts)
     except InputError as exc:  # names the article already
         return exc
     except KGError as exc:
@@ -74,11 +76,12 @@ def _build(item: Article, base: str) -> _Built | InputError:
         tuple(ex.entities),
         len(ex.events),
         sum(1 for e in ex.events if e.agreement is not None),
+        built.facts,
     )
 
 
-def _build_chunk(chunk: list[Article], base: str) -> list[_Built | InputError]:
-    return [_build(a, base) for a in chunk]
+def _build_chunk(chunk: list[Article], base: str, facts: bool) -> list[_Built | InputError]:
+    return [_build(a, base, facts) for a in chunk]
 
 
 def _init_worker() -> None:
@@ -111,6 +114,7 @@ def _built_in_order(
     base: str,
     workers: int | None,
     on_pool: Callable[[int], None] | None = None,
+    facts: bool = False,
 ) -> Iterator[_Built | InputError]:
     """Each item extracted and serialised, in input order.
 
@@ -119,13 +123,14 @@ def _built_in_order(
     ``workers=None``: one process per core, started only once :data:`AUTO_AFTER`
     articles have been extracted here (small inputs do not pay the processes' start-up,
     about 2 s of CPU each). ``on_pool`` is told how many processes were started.
+    ``facts``: also what the consolidation reads from each graph.
     """
     items = iter(items)
     if workers is None:
         workers = cores()
         done = 0
         for item in items:
-            yield item if isinstance(item, InputError) else _build(item, base)
+            yield item if isinstance(item, InputError) else _build(item, base, facts)
             done += 1
             if done >= AUTO_AFTER:
                 break
@@ -133,7 +138,7 @@ def _built_in_order(
             return  # the input ended first: no processes needed
     if workers <= 1:
         for item in items:
-            yield item if isinstance(item, InputError) else _build(item, base)
+            yield item if isinstance(item, InputError) else _build(item, base, facts)
         return
     if on_pool is not None:
         on_pool(workers)
@@ -150,7 +155,7 @@ def _built_in_order(
         try:
             for chunk in _chunks(items, _CHUNK):
                 articles = [a for a in chunk if not isinstance(a, InputError)]
-                fut = pool.submit(_build_chunk, articles, base) if articles else None
+                fut = pool.submit(_build_chunk, articles, base, facts) if articles else None
                 pending.append((chunk, fut))
                 while len(pending) > 2 * workers:
                     yield from drain_one()
@@ -203,6 +208,13 @@ def ingest(
     """
     lex = load_lexicon()
     summary = IngestSummary()
+    written_graphs: WrittenGraphs | None = None
+    if consolidate_after:
+        # the consolidation takes the graphs written here as they were built, instead of
+        # reading them back from the store (when they are all the store's article graphs)
+        from .consolidate import WrittenGraphs
+
+        written_graphs = WrittenGraphs(base)
     # a fresh store: one load; a store already holding the same gazetteer: no write
     store.replace_graphs([(base + GAZETTEER_GRAPH, gazetteer_ntriples(lex, base))])
     batch: list[_Built] = []
@@ -221,6 +233,8 @@ def ingest(
         writing = None
         fut.result()  # a store error surfaces here, before anything later is reported
         for b in done:
+            if written_graphs is not None:
+                written_graphs.add(b.graph_iri, b.facts)
             summary.articles += 1
             summary.triples += b.triples
             summary.seen_entities.update(b.entities)
@@ -243,7 +257,9 @@ def ingest(
     def started(n: int) -> None:
         summary.workers = n
 
-    results = _built_in_order(iter_articles(paths, max_bytes), base, workers, started)
+    results = _built_in_order(
+        iter_articles(paths, max_bytes), base, workers, started, facts=consolidate_after
+    )
     with ThreadPoolExecutor(1, thread_name_prefix="kg-writer") as writer, closing(results):
         for result in results:  # closing: on fail-fast, stop the workers, drop the rest
             if isinstance(result, _Built):
@@ -266,6 +282,6 @@ def ingest(
     if consolidate_after:
         from .consolidate import consolidate
 
-        summary.consolidation = consolidate(store, base, overrides)
+        summary.consolidation = consolidate(store, base, overrides, written_graphs)
     store.flush()
     return summary
