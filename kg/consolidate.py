@@ -33,6 +33,7 @@ import tempfile
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -643,6 +644,7 @@ class WrittenGraphs:
         self.base = base
         self._build: _SnapshotBuilder | None = _SnapshotBuilder()
         self._graphs: set[str] = set()
+        self.graphs_seen: frozenset[str] = frozenset()  # the store's, as snapshot() saw them
         # rows naming an event, agreement or membership of a graph not taken in yet
         self._left: dict[str, list[tuple]] = defaultdict(list)
 
@@ -681,6 +683,7 @@ class WrittenGraphs:
         if build is None or store.remote:
             return None
         graphs = store.graph_names()
+        self.graphs_seen = frozenset(graphs)
         own = {self.base + g for g in (GAZETTEER_GRAPH, CONSOLIDATED_GRAPH, OVERRIDES_GRAPH)}
         if any(g not in self._graphs and g not in own for g in graphs):
             return None
@@ -1451,12 +1454,24 @@ def consolidated_triples(
     overrides: Overrides | None = None,
     base: str = DEFAULT_BASE,
     summary: ConsolidationSummary | None = None,
+    on_lines: Callable[[list[bytes]], None] | None = None,
 ) -> list[bytes]:
     """The derived graph for ``snap`` — merges, events, agreements, lifecycle, tenures — as
-    N-Triples lines in UTF-8 (no duplicates, no line ends)."""
+    N-Triples lines in UTF-8 (no duplicates, no line ends). ``on_lines`` is handed the
+    lines as they are made, in parts of about :data:`WRITE_CHUNK` (all of them by the
+    end), so that they can be stored while the rest is computed."""
     summary = summary if summary is not None else ConsolidationSummary()
     overrides = overrides or Overrides()
     out: list[bytes] = []
+    handed = 0
+
+    def hand_on(last: bool = False) -> None:
+        nonlocal handed
+        if on_lines is not None and (len(out) - handed >= WRITE_CHUNK or last):
+            if len(out) > handed:
+                on_lines(out[handed:])
+            handed = len(out)
+
     generator = f"{base}consolidator/idkr-kg-{kg.__version__}"
     clusters = cluster_entities(snap, overrides)
     ents = snap.entities
@@ -1500,6 +1515,7 @@ def consolidated_triples(
     # cross-article events and their agreements
     agreement_nodes: list[tuple[str, str, str | None, frozenset[str], set[str], set[str]]] = []
     for cluster in cluster_events(snap, clusters):
+        hand_on()
         members = cluster.members
         ev_type = members[0].type
         node_iri = f"{base}event/x-{_digest([m.iri for m in members])}"
@@ -1577,6 +1593,7 @@ def consolidated_triples(
     summary.lifecycle_links = _add_lifecycle(out, agreement_nodes, ents, base, generator)
     summary.tenures = _add_tenures(out, snap, clusters, base, generator)
     summary.triples = len(out)
+    hand_on(last=True)
     return out
 
 
@@ -1745,10 +1762,27 @@ def consolidate(
     if overrides is not None:
         store_overrides(store, overrides, base)
     summary = ConsolidationSummary()
+    graph = base + CONSOLIDATED_GRAPH
     snap = written.snapshot(store) if written is not None else None
     if snap is None:
         snap = read_snapshot(store)
+    elif graph not in written.graphs_seen:  # (the store's graphs when the snapshot was made)
+        # a store without a consolidated graph yet (a first ingest): nothing to compare
+        # with, so each part of the graph is stored (by a thread of its own: the store
+        # releases the GIL) while the next is computed, unseen by readers until all is in
+        with store.unpublished(), ThreadPoolExecutor(1, thread_name_prefix="kg-write") as pool:
+            parts: list[Future] = []
+
+            def store_part(part: list[bytes]) -> None:
+                parts.append(pool.submit(store.add_ntriples, graph, b"\n".join(part) + b"\n"))
+
+            try:
+                consolidated_triples(snap, read_overrides(store), base, summary, store_part)
+            finally:
+                for part in parts:  # a store error surfaces here; the others end first
+                    part.result()
+        return summary
     lines = consolidated_triples(snap, read_overrides(store), base, summary)
     del snap
-    write_consolidated(store, base + CONSOLIDATED_GRAPH, lines)
+    write_consolidated(store, graph, lines)
     return summary

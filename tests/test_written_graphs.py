@@ -191,3 +191,45 @@ def test_a_server_store_is_read_back():
         remote = True
 
     assert WrittenGraphs().snapshot(Remote()) is None  # type: ignore[arg-type]
+
+
+def _consolidated(store: KGStore) -> set[str]:
+    import io
+
+    buf = io.BytesIO()
+    assert store.dump_graph(DEFAULT_BASE + consolidation.CONSOLIDATED_GRAPH, buf)
+    return set(buf.getvalue().decode("utf-8").splitlines())
+
+
+def test_a_first_consolidation_stored_part_by_part_is_the_graph_written_whole(
+    repo_root, tmp_path, monkeypatch
+):
+    """A fresh store gets its consolidated graph in parts, stored while the next part is
+    computed: the same triples as computing it whole and writing the difference."""
+    paths = [repo_root / "data" / "articles", repo_root / "tests" / "articles"]
+    monkeypatch.setattr(consolidation, "WRITE_CHUNK", 200)  # many parts
+    parts = []
+    original = consolidation.consolidated_triples
+
+    def counting(snap, overrides, base, summary, on_lines=None):
+        def part(lines):
+            parts.append(len(lines))
+            on_lines(lines)
+
+        return original(snap, overrides, base, summary, part if on_lines else None)
+
+    monkeypatch.setattr(consolidation, "consolidated_triples", counting)
+    streamed = KGStore(str(tmp_path / "streamed"))
+    summary = ingest(paths, streamed)
+    assert len(parts) > 5 and summary.consolidation is not None
+    assert sum(parts) == summary.consolidation.triples
+    whole = KGStore("memory")
+    ingest(paths, whole, consolidate_after=False)
+    consolidation.consolidate(whole)
+    assert _consolidated(streamed) == _consolidated(whole)
+    assert summary.consolidation.triples > 1000
+    # a second ingest of the same articles: the stored graph is compared, nothing changes
+    again = ingest(paths, streamed)
+    assert again.consolidation == summary.consolidation
+    assert _consolidated(streamed) == _consolidated(whole)
+    streamed.close()

@@ -677,12 +677,19 @@ _COMMA_SPACE = re.compile(r",?[ \u00a0]+")
 def _korean_name_rx(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """'Park Heong-joon', 'Kim Min' (surname first) and 'Hong-Koo Kim' (surname last)."""
     sur = "|".join(sorted(lex.korean_surnames, key=len, reverse=True))
+    # (?=[A-Z]) first: a name starts with a capital (the surnames are romanised), and the
+    # look-ahead turns most positions down before the look-behind and the alternation are
+    # tried (a third less time; the same matches)
+    initial = (
+        "(?=[A-Z])" if all(s[:1].isascii() and s[:1].isupper() for s in lex.korean_surnames) else ""
+    )
     return (
         re.compile(
-            rf"(?<![\w-])({sur})[ \u00a0]+([A-Z][a-z]+(?:-[a-z]+)?)"
+            rf"{initial}(?<![\w-])({sur})[ \u00a0]+([A-Z][a-z]+(?:-[a-z]+)?)"
             r"(?:[ \u00a0]+([A-Z][a-z]+))?(?![\w-])"
         ),
         re.compile(
+            r"(?=[A-Z])"
             rf"(?<![\w-])([A-Z][a-z]{{1,5}}-[A-Za-z][a-z]{{1,5}})[ \u00a0]+({sur})(?![\w-])"
         ),
     )
