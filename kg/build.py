@@ -316,6 +316,34 @@ _PUBLISHER, _DATE_PUBLISHED = S_PUBLISHER, S_DATE_PUBLISHED
 _ROLE_MODIFIER, _OBSERVED = I_ROLE_MODIFIER, I_OBSERVED_ON
 _AGREEMENT_VALUES = (I_PARTY, I_SIGNATORY, I_SECTOR)
 _NONE: tuple[None] = (None,)
+# the predicates the consolidation's queries name (the rest of a graph is passed over)
+_FACT_PREDICATES = frozenset(
+    {
+        P_DERIVED,
+        _RDF_TYPE,
+        I_ENTITY_TYPE,
+        LABEL,
+        ALT_LABEL,
+        I_COUNTRY,
+        I_EVENT_TYPE,
+        S_START,
+        S_LOCATION,
+        I_CONFIDENCE,
+        S_ATTENDEE,
+        I_EVIDENCE,
+        I_AGREEMENT,
+        I_AGREEMENT_TYPE,
+        *_AGREEMENT_VALUES,
+        O_MEMBER,
+        O_ORGANIZATION,
+        I_POST,
+        O_ROLE,
+        _ROLE_MODIFIER,
+        _OBSERVED,
+        _PUBLISHER,
+        _DATE_PUBLISHED,
+    }
+)
 
 
 def graph_facts(graph: str, triples: Iterable[tuple[Term, Term, Term]]) -> GraphFacts | None:
@@ -327,7 +355,10 @@ def graph_facts(graph: str, triples: Iterable[tuple[Term, Term, Term]]) -> Graph
     DISTINCT does), and given as values (as ``KGStore.select_values`` does).
     """
     about: dict[Term, dict[Term, list[Term]]] = {}
+    wanted = _FACT_PREDICATES
     for s, p, o in triples:
+        if p not in wanted:
+            continue
         preds = about.get(s)
         if preds is None:
             preds = about[s] = {}
