@@ -162,3 +162,87 @@ def test_evidence_lists_the_first_100_articles(tmp_path: Path) -> None:
     # the parameter columns come back as they were given
     full = run_query(store, q.text, bind_params(store, q, {"entity": entity, "since": "2020"}))
     assert full.rows[0][-2:] == (URIRef(entity), Literal("2020"))
+
+
+# --- single-source-events: one page of dates at a time -------------------------------------
+
+
+def event_graphs(n: int) -> str:
+    """N-Quads of ``n`` article graphs with one event statement each, and the consolidated
+    graph: events on ~0.8 n dates (some days, months and years with several events, a few
+    undated), Signings and Meetings, every seventh reported by a second article too."""
+    idkr, schema = "https://w3id.org/idkr/ontology#", "https://schema.org/"
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    label, xsd = "<http://www.w3.org/2000/01/rdf-schema#label>", "http://www.w3.org/2001/XMLSchema#"
+    concept = "https://w3id.org/idkr/concept/event-type/"
+    cons = f"<{B}graph/consolidated>"
+    lines = []
+    for i in range(n):
+        g, art, ev = f"<{B}graph/e{i:03d}>", f"<{B}article/e{i:03d}>", f"<{B}event/e{i:03d}>"
+        person = f"<{B}person/p{i % 17}>"
+        day = i - i // 5  # every fifth event shares its date with the one before
+        if i % 23 == 5:
+            date = None
+        elif i % 11 == 3:
+            date = (f"20{10 + day // 40:02d}-{1 + day % 12:02d}", "gYearMonth")
+        elif i % 31 == 7:
+            date = (f"20{10 + day // 40:02d}", "gYear")
+        else:
+            date = (f"20{10 + day // 40:02d}-{1 + day % 12:02d}-{1 + day % 28:02d}", "date")
+        kind = "Meeting" if i % 3 == 0 else "Signing"
+        triples = [
+            (art, rdf_type, f"<{schema}NewsArticle>"),
+            (art, f"<{schema}headline>", f'"Headline {i:03d}"'),
+            (art, f"<{schema}url>", f"<https://news.example/e{i}>"),
+            (ev, rdf_type, f"<{schema}Event>"),
+            (ev, f"<{idkr}eventType>", f"<{concept}{kind}>"),
+            (ev, label, f'"{kind} {i}"'),
+            (ev, f"<{schema}attendee>", person),
+            (person, label, f'"Person {i % 17}"'),
+            (ev, "<http://www.w3.org/ns/prov#wasDerivedFrom>", art),
+        ]
+        if date is not None:
+            triples.append((ev, f"<{schema}startDate>", f'"{date[0]}"^^<{xsd}{date[1]}>'))
+        lines += [f"{s} {p} {o} {g} ." for s, p, o in triples]
+        c = f"<{B}event/x-{i:03d}>"
+        count = 2 if i % 7 == 2 else 1
+        for s, p, o in [
+            (c, rdf_type, f"<{idkr}ConsolidatedEvent>"),
+            (c, f"<{idkr}eventType>", f"<{concept}{kind}>"),
+            (c, f"<{idkr}mention>", ev),
+            (c, f"<{idkr}articleCount>", f'"{count}"^^<{xsd}integer>'),
+        ]:
+            lines.append(f"{s} {p} {o} {cons} .")
+    return "\n".join(lines) + "\n"
+
+
+def read_on(store: KGStore, values: dict[str, str]) -> list[list[tuple[str, ...]]]:
+    """Every page of single-source-events, reading on from the date of each page's last row."""
+    q, pages, after = find_query("single-source-events"), [], None
+    while True:
+        page = rows(store, q, values | ({"after": after} if after else {}))
+        pages.append(page)
+        if not page or not page[-1][0]:  # the end, or the undated events of the last page
+            return pages
+        after = page[-1][0]
+
+
+@pytest.mark.parametrize("values", [{}, {"type": "signing"}, {"type": "Meeting"}])
+def test_single_source_events_page_by_page_is_the_whole_listing(tmp_path, values) -> None:
+    dump = tmp_path / "events.nq"
+    dump.write_text(event_graphs(450), encoding="utf-8")
+    store = KGStore("memory")
+    store.load(dump)
+    every = rows(store, parse_query_file(REFERENCE / "single-source-events.rq"), values)
+    assert len(every) > 120 and any(not r[0] for r in every)  # several pages, undated too
+    pages = read_on(store, values)
+    assert len(pages) >= 3
+    assert [r for page in pages for r in page] == every
+    for page, following in zip(pages, pages[1:], strict=False):
+        assert page and page[-1][0] < following[0][0] or not following[0][0]  # no date split
+    assert all(r[0] for page in pages[:-1] for r in page)  # undated only on the last page
+    # a page covers 100 dates of the store
+    assert len({r[0] for r in pages[0]}) <= 100 < len({r[0] for r in every})
+    assert rows(store, find_query("single-source-events"), values | {"after": "2999"}) == [
+        r for r in every if not r[0]
+    ]

@@ -72,8 +72,14 @@ def test_articles_store() -> KGStore:
     return store
 
 
+# parameters a rewrite added to read a long answer page by page (not in the reference);
+# without them the first page is the whole answer on the samples and test articles
+PAGING = {"single-source-events": {"after"}}
+
+
 def rows(store: KGStore, query, params: dict[str, str]) -> list[tuple]:
-    res = run_query(store, query.text, bind_params(store, query, params))
+    hide = tuple(p.name for p in query.params)  # parameter columns: as given
+    res = run_query(store, query.text, bind_params(store, query, params), hide)
     return [tuple(None if t is None else str(t) for t in row) for row in res.rows]
 
 
@@ -82,7 +88,10 @@ def rows(store: KGStore, query, params: dict[str, str]) -> list[tuple]:
 def test_rewritten_query_gives_the_reference_rows(name: str, which: str, request) -> None:
     store = request.getfixturevalue(which)
     query, reference = find_query(name), parse_query_file(REFERENCE / f"{name}.rq")
-    assert [p.name for p in query.params] == [p.name for p in reference.params]
+    paging = PAGING.get(name, set())
+    assert [p.name for p in query.params if p.name not in paging] == [
+        p.name for p in reference.params
+    ]
     nonempty = 0
     for params in CASES[name]:
         expected = rows(store, reference, params)
