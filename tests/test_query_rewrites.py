@@ -176,7 +176,7 @@ def test_stats_entities_by_type_counts_mentioned_entities(both_store: KGStore) -
     assert sum(expected.values()) >= len(mentioned)
 
 
-@pytest.mark.parametrize("name", ["agreements"])
+@pytest.mark.parametrize("name", ["presence", "agreements"])
 def test_query_runs_on_rdflib(name: str, sample_store: KGStore) -> None:
     """bench/run.py times every named query on rdflib's in-memory Dataset too (the suite
     ratio of issue 5): these two used to fail there (AlreadyBound: rdflib groups an empty
