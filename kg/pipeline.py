@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -86,6 +87,10 @@ def _build_chunk(chunk: list[Article], base: str, facts: bool) -> list[_Built | 
 
 def _init_worker() -> None:
     load_lexicon()  # once per process, before the first article
+    # The lexicon (and the modules) live as long as the process: out of the garbage
+    # collector's sight, its full collections no longer walk them (~3% of the CPU of an
+    # extraction)
+    gc.freeze()
 
 
 def _chunks(
