@@ -1459,7 +1459,8 @@ def consolidated_triples(
     """The derived graph for ``snap`` — merges, events, agreements, lifecycle, tenures — as
     N-Triples lines in UTF-8 (no duplicates, no line ends). ``on_lines`` is handed the
     lines as they are made, in parts of about :data:`WRITE_CHUNK` (all of them by the
-    end), so that they can be stored while the rest is computed."""
+    end), so that they can be stored while the rest is computed; they are not kept (the
+    list returned is then empty: memory does not grow with the graph)."""
     summary = summary if summary is not None else ConsolidationSummary()
     overrides = overrides or Overrides()
     out: list[bytes] = []
@@ -1467,10 +1468,11 @@ def consolidated_triples(
 
     def hand_on(last: bool = False) -> None:
         nonlocal handed
-        if on_lines is not None and (len(out) - handed >= WRITE_CHUNK or last):
-            if len(out) > handed:
-                on_lines(out[handed:])
-            handed = len(out)
+        if on_lines is not None and (len(out) >= WRITE_CHUNK or last):
+            if out:
+                on_lines(out[:])
+            handed += len(out)
+            out.clear()  # (the nodes hold this list: cleared in place)
 
     generator = f"{base}consolidator/idkr-kg-{kg.__version__}"
     clusters = cluster_entities(snap, overrides)
@@ -1592,7 +1594,7 @@ def consolidated_triples(
 
     summary.lifecycle_links = _add_lifecycle(out, agreement_nodes, ents, base, generator)
     summary.tenures = _add_tenures(out, snap, clusters, base, generator)
-    summary.triples = len(out)
+    summary.triples = handed + len(out)
     hand_on(last=True)
     return out
 
