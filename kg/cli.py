@@ -274,6 +274,9 @@ def _echo_consolidation(summary) -> None:
         f"articles), {summary.agreements} agreements, {summary.lifecycle_links} lifecycle "
         f"links, {summary.tenures} tenures"
     )
+    if summary.link_summary is not None:
+        links = summary.link_summary
+        click.echo(f"link summary: {links.entities} entities, {links.links} linked pairs")
     for line in summary.rejected:
         click.echo(f"note: {line}", err=True)
 

@@ -5,7 +5,8 @@ statement drops its triples, the links pointing at it (an event's agreement, a c
 event's mention), the shortcut triples it alone stood for (``idkr:cooperatesWith``,
 ``schema:location``, ``schema:parentOrganization``, ``org:holds``), the triple a dropped
 ``rdf:Statement`` reifies (an ``owl:sameAs`` merge, a lifecycle link) and evidence nobody
-cites any more. Entities, articles and reference data have no confidence and stay.
+cites any more. Entities, articles and reference data have no confidence and stay. The
+link summary (kg/summary.py) is recomputed from what the copy keeps.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from rdflib.term import Node
 
 from .errors import QueryError
 from .store import KGStore, open_store
+from .summary import SUMMARY_GRAPH, write_summary
 from .vocab import IDKR, OA, ORG, SCHEMA
 
 
@@ -137,9 +139,15 @@ def filtered_store(store: KGStore, threshold: float) -> KGStore:
     """An in-memory copy of ``store`` holding only statements at or above ``threshold``."""
     check_threshold(threshold)
     out = open_store("memory")
+    summaries: list[str] = []
     for name in store.graph_names():
+        if name.endswith("/" + SUMMARY_GRAPH):  # derived from the other graphs: recomputed
+            summaries.append(name[: -len(SUMMARY_GRAPH)])
+            continue
         g = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
         if not isinstance(g, Graph):  # pragma: no cover - CONSTRUCT always gives a graph
             continue
         out.replace_graph(name, filter_graph(g, threshold))
+    for base in summaries:
+        write_summary(out, base)
     return out

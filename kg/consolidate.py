@@ -58,6 +58,7 @@ from .resolve import (
 )
 from .resources import resource_dir
 from .store import KGStore, to_rdflib
+from .summary import SummaryCounts, statement_lines, statement_links, write_summary
 from .vocab import CONCEPT, IDKR, ORG, PROV, SCHEMA, bind_prefixes
 
 if sys.version_info >= (3, 11):
@@ -1343,6 +1344,7 @@ class ConsolidationSummary:
     tenures: int = 0
     triples: int = 0
     rejected: list[str] = field(default_factory=list)
+    link_summary: SummaryCounts | None = None  # the link summary written afterwards
 
 
 def _digest(*parts: object) -> str:
@@ -1772,10 +1774,12 @@ def consolidate(
         # a store without a consolidated graph yet (a first ingest): nothing to compare
         # with, so each part of the graph is stored (by a thread of its own: the store
         # releases the GIL) while the next is computed, unseen by readers until all is in
+        kept: list[bytes] = []
         with store.unpublished(), ThreadPoolExecutor(1, thread_name_prefix="kg-write") as pool:
             parts: list[Future] = []
 
             def store_part(part: list[bytes]) -> None:
+                kept.extend(statement_lines(part))  # for the link summary (kg/summary.py)
                 parts.append(pool.submit(store.add_ntriples, graph, b"\n".join(part) + b"\n"))
 
             try:
@@ -1783,8 +1787,11 @@ def consolidate(
             finally:
                 for part in parts:  # a store error surfaces here; the others end first
                     part.result()
+        summary.link_summary = write_summary(store, base, statement_links(snap, kept))
         return summary
     lines = consolidated_triples(snap, read_overrides(store), base, summary)
+    links = statement_links(snap, lines)  # for the link summary (kg/summary.py)
     del snap
     write_consolidated(store, graph, lines)
+    summary.link_summary = write_summary(store, base, links)
     return summary

@@ -73,6 +73,12 @@ class IDKR(DefinedNamespace):
     firstObserved: URIRef
     lastObserved: URIRef
 
+    # entity link summary (graph/summary), derived when consolidation runs
+    linkedTo: URIRef
+    linkCount: URIRef
+    mentionCount: URIRef
+    displayLabel: URIRef
+
 
 CONCEPT = Namespace("https://w3id.org/idkr/concept/")
 SCHEMA = Namespace("https://schema.org/")

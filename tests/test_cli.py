@@ -54,6 +54,8 @@ def test_bad_input_fails_at_the_end_and_keeps_stored_data(store: str, tmp_path: 
     assert f"{bad / 'image.html'}: binary file" in res.output
     assert "1 articles" in res.output and "2 failed" in res.output
     after = _nquads(store, tmp_path)
+    # (the link summary is derived data, recomputed: its counts change with new articles)
+    before = {q for q in before if not q.endswith("/graph/summary> .")}
     assert before <= after and len(after) > len(before)
 
 
