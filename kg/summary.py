@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import RDFS
+from rdflib import OWL, RDFS
 
 from .errors import QueryError, StoreError
 from .store import KGStore
@@ -56,6 +56,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _LINKED_TO, _LINK_COUNT = str(IDKR.linkedTo), str(IDKR.linkCount)
 _MENTION_COUNT, _ENTITY_TYPE = str(IDKR.mentionCount), str(IDKR.entityType)
+_MERGED_INTO = str(IDKR.mergedInto)
 _DISPLAY_LABEL, _LABEL, _SUB_PROPERTY = (
     str(IDKR.displayLabel),
     str(RDFS.label),
@@ -103,6 +104,9 @@ class Links:
     wordings: defaultdict[tuple[str, str], set[str]] = field(
         default_factory=lambda: defaultdict(set)
     )
+    #: ``owl:sameAs`` merges of the consolidated graph (IRI -> IRIs merged into); None:
+    #: not known yet (read from the store)
+    merged: dict[str, set[str]] | None = None
 
     def add(self, x: str, y: str, forward: Iterable[str] = (), back: Iterable[str] = ()) -> None:
         if x == y:
@@ -231,6 +235,7 @@ _CONSOLIDATED = (
     ORG.role,
     IDKR.eventType,
     IDKR.agreementType,
+    OWL.sameAs,
 )
 _STATEMENT_LINK = re.compile(
     rb"> <(" + b"|".join(re.escape(str(p).encode()) for p in _CONSOLIDATED) + rb")> <([^>]*)> \.$"
@@ -291,6 +296,7 @@ def statement_links(snap: Snapshot, consolidated: Iterable[bytes]) -> Links:
     for node, rs in table(ORG.role).items():
         roles[node] |= rs
     links.add_roles(people, organizations, roles)
+    links.merged = dict(table(OWL.sameAs))
     return links
 
 
@@ -346,6 +352,12 @@ def summary_triples(
     ``mentions``: articles per IRI; ``labels``: display labels per entity."""
     out: list[bytes] = []
     counts = SummaryCounts()
+    merged = links.merged or {}
+
+    def merged_into(e: str) -> set[str]:
+        # (as connection.rq followed owl:sameAs: up to two steps)
+        return {t for m in merged.get(e, ()) for t in (merged.get(m) or (m,))}
+
     properties = relation_properties(
         (w for (x, y), ws in links.wordings.items() if x in types and y in types for w in ws),
         base,
@@ -362,6 +374,7 @@ def summary_triples(
         out.extend(
             f"{head}{_DISPLAY_LABEL}> {ox.Literal(t)} .".encode() for t in sorted(labels.get(e, ()))
         )
+        out.extend(f"{head}{_MERGED_INTO}> <{k}> .".encode() for k in sorted(merged_into(e)))
         for o in linked:
             out.append(f"{head}{_LINKED_TO}> <{o}> .".encode())
             for text in sorted(links.wordings.get((e, o), ())):
@@ -382,6 +395,14 @@ def compute_summary(
         links = Links()
         _read_statement_links(store, links)
     _read_direct_links(store, links)
+    if links.merged is None:
+        links.merged = _grouped(
+            _rows(
+                store,
+                "PREFIX owl: <http://www.w3.org/2002/07/owl#> SELECT DISTINCT ?m ?s WHERE { "
+                f"GRAPH <{base}graph/consolidated> {{ ?m owl:sameAs ?s }} }}",
+            )
+        )
     # (the types the stored summary repeats are left out: an entity gone from the other
     # graphs is no entity any more)
     types = _grouped(

@@ -78,6 +78,7 @@ class IDKR(DefinedNamespace):
     linkCount: URIRef
     mentionCount: URIRef
     displayLabel: URIRef
+    mergedInto: URIRef
 
 
 CONCEPT = Namespace("https://w3id.org/idkr/concept/")

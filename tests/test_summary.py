@@ -120,6 +120,21 @@ def check_summary(store: KGStore, wordings: bool = True) -> dict:
     for e in mentions:  # every mentioned entity is counted
         if e in links or got["counts"].get(e):
             assert e in got["counts"]
+    merged = {
+        (m, k)
+        for m, k in store.select_values(
+            "PREFIX owl: <http://www.w3.org/2002/07/owl#> SELECT DISTINCT ?m ?k WHERE { "
+            f"GRAPH <{B}graph/consolidated> {{ ?m owl:sameAs ?s "
+            f"OPTIONAL {{ GRAPH <{B}graph/consolidated> {{ ?s owl:sameAs ?t }} }} }} "
+            "BIND(COALESCE(?t, ?s) AS ?k) }"
+        )
+    }
+    stated = set(
+        store.select_values(
+            _P + f"SELECT ?m ?k WHERE {{ GRAPH <{SUMMARY}> {{ ?m idkr:mergedInto ?k }} }}"
+        )
+    )
+    assert stated == {(m, k) for m, k in merged if m in got["counts"]}
     if wordings:
         from rdflib import URIRef
 
@@ -153,6 +168,12 @@ def test_summary_after_ingest_matches_plain_sparql(sample_store: KGStore) -> Non
     # an entity merged by consolidation is linked under both names (most-connected
     # always counted them so); an entity nobody links has a count of 0
     assert any(n == 0 for n, _m in got["counts"].values())
+    merged = set(
+        sample_store.select_values(
+            _P + f"SELECT ?m ?k WHERE {{ GRAPH <{SUMMARY}> {{ ?m idkr:mergedInto ?k }} }}"
+        )
+    )
+    assert (B + "person/김태흠", B + "person/kim-tae-heum") in merged
 
 
 def test_snapshot_and_store_give_the_same_summary(sample_store: KGStore) -> None:
