@@ -58,7 +58,13 @@ from .resolve import (
 )
 from .resources import resource_dir
 from .store import KGStore, to_rdflib
-from .summary import SummaryCounts, statement_lines, statement_links, write_summary
+from .summary import (
+    SUMMARY_GRAPH,
+    SummaryCounts,
+    statement_lines,
+    statement_links,
+    write_summary,
+)
 from .vocab import CONCEPT, IDKR, ORG, PROV, SCHEMA, bind_prefixes
 
 if sys.version_info >= (3, 11):
@@ -685,7 +691,8 @@ class WrittenGraphs:
             return None
         graphs = store.graph_names()
         self.graphs_seen = frozenset(graphs)
-        own = {self.base + g for g in (GAZETTEER_GRAPH, CONSOLIDATED_GRAPH, OVERRIDES_GRAPH)}
+        derived = (GAZETTEER_GRAPH, CONSOLIDATED_GRAPH, OVERRIDES_GRAPH, SUMMARY_GRAPH)
+        own = {self.base + g for g in derived}
         if any(g not in self._graphs and g not in own for g in graphs):
             return None
         for step in (
