@@ -14,12 +14,14 @@ import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
 from cli_runner import run
 
 from kg.build import DEFAULT_BASE
 from kg.confidence import filtered_store
-from kg.consolidate import consolidated_triples, read_overrides, read_snapshot
+from kg.consolidate import consolidate, consolidated_triples, read_overrides, read_snapshot
 from kg.pipeline import ingest
+from kg.query import bind_params, find_query, parse_query_file, run_query
 from kg.store import KGStore, RemoteOptions
 from kg.summary import SUMMARY_GRAPH, compute_summary, statement_links
 
@@ -260,3 +262,80 @@ def test_summary_is_derived_data_in_exports_and_stats(tmp_path: Path) -> None:
     assert stats["named graphs"] >= 3
     out = run("diff", str(store_dir), str(dump))
     assert "no differences" in out.output
+
+
+# --- connection and most-connected on the summary ------------------------------------------
+
+REFERENCE = ROOT / "tests" / "data" / "reference_queries"
+ENDS = {
+    "sample": ["DKI Jakarta", "Chungcheongnam-do", "Indonesia", "Busan", "Jawa Barat"],
+    "test": ["Joko Widodo", "Seoul", "Hyundai Motor Company", "DKI Jakarta", "Kabupaten Karawang"],
+}
+
+
+def query_rows(store: KGStore, query, values: dict[str, str]) -> list[tuple[str, ...]]:
+    res = run_query(
+        store, query.text, bind_params(store, query, values), tuple(p.name for p in query.params)
+    )
+    return [tuple("" if t is None else str(t) for t in r) for r in res.rows]
+
+
+@pytest.fixture(scope="module")
+def test_articles_store() -> KGStore:
+    store = KGStore("memory")
+    ingest([TEST_ARTICLES], store)
+    return store
+
+
+def test_connection_gives_the_rows_of_the_query_before_the_summary(
+    sample_store: KGStore, test_articles_store: KGStore
+) -> None:
+    """On the sample and test articles no entity has more than 20 links, so the hub rule
+    leaves every path: the rows are those of the old query, for every pair of ends."""
+    new, old = find_query("connection"), parse_query_file(REFERENCE / "connection.rq")
+    assert [p.name for p in new.params] == [p.name for p in old.params]
+    found = 0
+    for store, ends in ((sample_store, ENDS["sample"]), (test_articles_store, ENDS["test"])):
+        counts = [
+            int(n)
+            for (n,) in store.select_values(
+                _P + f"SELECT ?n WHERE {{ GRAPH <{SUMMARY}> {{ ?e idkr:linkCount ?n }} }}"
+            )
+        ]
+        assert max(counts) <= 20
+        for a in ends:
+            for b in ends:
+                if a != b:
+                    expected = query_rows(store, old, {"a": a, "b": b})
+                    assert query_rows(store, new, {"a": a, "b": b}) == expected, (a, b)
+                    found += bool(expected) and any(r[0] == "3" for r in expected)
+    assert found >= 3  # 3-hop paths were compared
+
+
+def test_connection_passes_a_hub_only_as_the_middle_of_two_hops() -> None:
+    """A 3-hop path whose first step is an entity linked to more than 20 entities is not
+    listed; one through entities with few links is; the hub stays the middle of a 2-hop
+    path. (The old query listed all three.)"""
+    store = KGStore("memory")
+    e = {n: f"{B}org/hub-test-{n}" for n in ("a", "b", "hub", "x", "y", "z")}
+    spokes = [f"{B}org/hub-test-spoke-{i}" for i in range(21)]
+    typed = " ".join(
+        f'<{iri}> idkr:entityType "Organization" ; rdfs:label "{name.upper()}" .'
+        for name, iri in [*e.items(), *((f"s{i}", s) for i, s in enumerate(spokes))]
+    )
+    links = [("a", "hub"), ("hub", "x"), ("x", "b"), ("hub", "b"), ("a", "y"), ("y", "z")]
+    links.append(("z", "b"))
+    coop = " ".join(f"<{e[p]}> idkr:cooperatesWith <{e[q]}> ." for p, q in links)
+    coop += " ".join(f"<{e['hub']}> idkr:cooperatesWith <{s}> ." for s in spokes)
+    store.update(_P + f"INSERT DATA {{ GRAPH <{B}graph/hub-test> {{ {typed} {coop} }} }}")
+    consolidate(store)
+    got = query_rows(store, find_query("connection"), {"a": e["a"], "b": e["b"]})
+    via = {(r[0], r[2]) for r in got}
+    assert ("2", e["hub"]) in via  # a hub in the middle of 2 hops
+    assert ("3", f"{e['y']} {e['z']}") in via  # 3 hops through entities with few links
+    assert ("3", f"{e['hub']} {e['x']}") not in via  # 3 hops through the hub: left out
+    old = query_rows(
+        store, parse_query_file(REFERENCE / "connection.rq"), {"a": e["a"], "b": e["b"]}
+    )
+    assert ("3", f"{e['hub']} {e['x']}") in {(r[0], r[2]) for r in old}
+    assert {r for r in old if r[2] != f"{e['hub']} {e['x']}"} == set(got)
