@@ -445,6 +445,7 @@ def query(
         else:
             q = find_query(name)
             bindings = bind_params(store, q, values)
+        _note_missing_summary(store, q.text)
         hide = tuple(p.name for p in q.params)
         if timeout:
             remote = _remote_options(settings)
@@ -461,6 +462,17 @@ def query(
         _print_table(res)
     else:
         click.echo(format_result(res, fmt), nl=False)
+
+
+def _note_missing_summary(store, sparql: str) -> None:
+    from .summary import has_summary, reads_summary
+
+    if reads_summary(sparql) and not has_summary(store):
+        click.echo(
+            "note: this store has no link summary graph (consolidated by an earlier version, "
+            "or ingested with --no-consolidate): run 'kg consolidate' for complete answers",
+            err=True,
+        )
 
 
 def _update(settings: Settings, text: str) -> None:

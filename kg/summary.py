@@ -431,3 +431,18 @@ def write_summary(store: KGStore, base: str, links: Links | None = None) -> Summ
     lines, counts = compute_summary(store, base, links)
     write_consolidated(store, base + SUMMARY_GRAPH, lines)
     return counts
+
+
+#: the summary's terms, as the named queries write them: a query naming one of them reads
+#: the summary graph
+_SUMMARY_TERMS = re.compile(r"idkr:(linkedTo|linkCount|mentionCount|displayLabel|mergedInto)\b")
+
+
+def reads_summary(sparql: str) -> bool:
+    """Whether a query reads the link summary graph (names one of its ``idkr:`` terms)."""
+    return _SUMMARY_TERMS.search(sparql) is not None
+
+
+def has_summary(store: KGStore) -> bool:
+    """Whether ``store`` holds a link summary graph (under any base)."""
+    return any(g.endswith("/" + SUMMARY_GRAPH) for g in store.graph_names())

@@ -339,3 +339,18 @@ def test_connection_passes_a_hub_only_as_the_middle_of_two_hops() -> None:
     )
     assert ("3", f"{e['hub']} {e['x']}") in {(r[0], r[2]) for r in old}
     assert {r for r in old if r[2] != f"{e['hub']} {e['x']}"} == set(got)
+
+
+def test_query_notes_a_store_without_summary(tmp_path: Path) -> None:
+    """A store ingested without consolidation (or by an earlier version) has no summary:
+    the queries that read it say so instead of silently answering less."""
+    store_dir = str(tmp_path / "s")
+    run("--store", store_dir, "ingest", "--no-consolidate", str(ARTICLES))
+    out = run("--store", store_dir, "query", "most-connected")
+    assert "no link summary graph" in out.output and "kg consolidate" in out.output
+    run("--store", store_dir, "consolidate")
+    out = run("--store", store_dir, "query", "most-connected")
+    assert "no link summary graph" not in out.output
+    assert "DKI Jakarta" in out.output
+    out = run("--store", store_dir, "query", "agreements")
+    assert "no link summary graph" not in out.output
