@@ -359,3 +359,36 @@ def test_a_signing_told_twice_by_its_parties_keeps_them_as_participants() -> Non
     assert len(signings) == 1, doc["events"]
     assert signings[0]["date"] == "2018-10-16"
     assert sorted(signings[0]["participants"]) == ["Gyeongsangbuk-do", "West Java"]
+
+
+def _persons_in(text: str, headline: str) -> set[str]:
+    from kg.read import article_from_text
+
+    art = article_from_text(text, "inline.txt", headline=headline)
+    return {e.name for e in extract(art).entities.values() if e.type == "Person"}
+
+
+@pytest.mark.parametrize("verb", ["Tandatangani", "Teken", "Resmikan", "Kunjungi", "Sepakati"])
+def test_headline_verb_after_a_title_is_not_a_name(verb: str) -> None:
+    # sentence-case headlines: "Wali Kota Suwon Teken kerja sama ..."; the verb after
+    # "title + place" is not the office holder's name
+    headline = f"Wali Kota Suwon {verb} kerja sama pendidikan dengan Kota Bogor"
+    text = (
+        f"{headline}\n\nBOGOR - Pemerintah Kota Bogor dan Pemerintah Kota Suwon menjalin "
+        "kerja sama di bidang pendidikan vokasi di Balai Kota Bogor, Senin (12/5/2025)."
+    )
+    assert _persons_in(text, headline) == set()
+
+
+def test_one_word_speaker_at_a_sentence_start_needs_a_fuller_mention() -> None:
+    headline = "Jabar and Gyeonggi renew sister-province ties"
+    text = (
+        f"{headline}\n\nBANDUNG - West Java and Gyeonggi Province renewed their "
+        "sister-province agreement in Bandung on Tuesday. Officials said the next step "
+        "is a joint trade office. Governor Dedi Mulyadi welcomed the delegation. "
+        "Mulyadi said vocational schools would exchange teachers. Analysts said the "
+        "renewal was expected."
+    )
+    persons = _persons_in(text, headline)
+    assert "Officials" not in persons and "Analysts" not in persons
+    assert "Dedi Mulyadi" in persons

@@ -594,6 +594,11 @@ class _Finder:
                 ok = True
             if _COUNTERPART.search(before):
                 ok = True  # "his Indonesian counterpart Retno Marsudi"
+            if ok and len(toks) == 1 and _SENTENCE_START.search(before):
+                # "Officials said", "Pengamat mengatakan": one capitalised word at a
+                # sentence start is a name only if the article also writes it with
+                # another name part ("Prabowo Subianto ... Prabowo said")
+                ok = _with_name_part(text, toks[0])
             if ok:
                 self.add(
                     Mention(
@@ -672,6 +677,14 @@ def _org_heads(lex: Lexicon) -> tuple[list[tuple[str, str, str, re.Pattern[str]]
 
 _CURRENCY_BEFORE = re.compile(r"(?i)\b(?:dolar|dollars?)[ \u00a0]+$")
 _COMMA_SPACE = re.compile(r",?[ \u00a0]+")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n][\"'“”’)]*[ \u00a0]*|[\"“‘][ \u00a0]*)$")
+
+
+def _with_name_part(text: str, token: str) -> bool:
+    """Whether ``token`` appears somewhere in ``text`` next to another capitalised word
+    (a fuller form of the name: "Prabowo Subianto", "Presiden Prabowo")."""
+    t = re.escape(token)
+    return bool(re.search(rf"[A-Z][\w'’-]*[ \u00a0]+{t}\b|\b{t}[ \u00a0]+[A-Z][\w'’-]+", text))
 
 
 def _korean_name_rx(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
