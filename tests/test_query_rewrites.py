@@ -243,3 +243,35 @@ def test_query_runs_on_rdflib(name: str, sample_store: KGStore) -> None:
         assert sorted(tuple(str(t) for t in r) for r in got) == sorted(
             tuple(str(t) for t in r) for r in res.rows
         )
+
+
+def test_presence_on_rdflib_with_an_undated_presence(repo_root: Path) -> None:
+    """A presence no statement dates: rdflib used to drop every row of `presence` when the
+    earliest date of one (organisation, place) was unbound (its BIND of STRDT)."""
+    store = KGStore("memory")
+    ingest([repo_root / "data" / "articles"], store)
+    b = DEFAULT_BASE
+    store.update(
+        f"""PREFIX idkr: <https://w3id.org/idkr/ontology#>
+        PREFIX schema: <https://schema.org/>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        INSERT DATA {{ GRAPH <{b}graph/loaded> {{
+          <{b}statement/undated-presence> a idkr:Presence ;
+              idkr:organization <{b}org/kr-cepa> ;
+              schema:location <{b}region/ID-JB> ;
+              prov:wasDerivedFrom <{b}article/undated-presence> .
+          <{b}article/undated-presence> schema:headline "CEPA opens a desk in West Java" .
+        }} }}"""
+    )
+    query = find_query("presence")
+    res = run_query(store, query.text, {})
+    undated = [r for r in res.rows if str(r[-1]) == f"{b}region/ID-JB"]
+    assert undated and undated[0][4] is None  # listed, without a date
+    dump = io.BytesIO()
+    store.dump(dump, "nquads")
+    dataset = Dataset(default_union=True)
+    dataset.parse(data=dump.getvalue().decode("utf-8"), format="nquads")
+    got = list(dataset.query(query.text))
+    assert sorted(tuple(str(t) for t in r) for r in got) == sorted(
+        tuple(str(t) for t in r) for r in res.rows
+    )
