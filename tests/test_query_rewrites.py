@@ -225,6 +225,16 @@ def test_stats_entities_by_type_counts_mentioned_entities(both_store: KGStore) -
     assert sum(expected.values()) >= len(mentioned)
 
 
+def _on_rdflib(store: KGStore, sparql: str) -> list:
+    """The rows of ``sparql`` on rdflib's in-memory Dataset holding a dump of ``store``
+    (as bench/run.py compares them)."""
+    dump = io.BytesIO()
+    store.dump(dump, "nquads")
+    dataset = Dataset(default_union=True)
+    dataset.parse(data=dump.getvalue().decode("utf-8"), format="nquads")
+    return list(dataset.query(sparql))
+
+
 @pytest.mark.parametrize("name", ["presence", "agreements", "cooperation-by-sector"])
 def test_query_runs_on_rdflib(name: str, sample_store: KGStore) -> None:
     """bench/run.py times every named query on rdflib's in-memory Dataset too (the suite
@@ -233,11 +243,7 @@ def test_query_runs_on_rdflib(name: str, sample_store: KGStore) -> None:
     an unbound ?x; its ORDER BY comparing unbound with bound values)."""
     query = find_query(name)
     res = run_query(sample_store, query.text, {})
-    dump = io.BytesIO()
-    sample_store.dump(dump, "nquads")
-    dataset = Dataset(default_union=True)
-    dataset.parse(data=dump.getvalue().decode("utf-8"), format="nquads")
-    got = list(dataset.query(query.text))
+    got = _on_rdflib(sample_store, query.text)
     assert len(got) == len(res.rows) > 0
     if name != "agreements":  # same rows (agreements: rdflib picks other gazetteer labels)
         assert sorted(tuple(str(t) for t in r) for r in got) == sorted(
@@ -267,11 +273,7 @@ def test_presence_on_rdflib_with_an_undated_presence(repo_root: Path) -> None:
     res = run_query(store, query.text, {})
     undated = [r for r in res.rows if str(r[-1]) == f"{b}region/ID-JB"]
     assert undated and undated[0][4] is None  # listed, without a date
-    dump = io.BytesIO()
-    store.dump(dump, "nquads")
-    dataset = Dataset(default_union=True)
-    dataset.parse(data=dump.getvalue().decode("utf-8"), format="nquads")
-    got = list(dataset.query(query.text))
+    got = _on_rdflib(store, query.text)
     assert sorted(tuple(str(t) for t in r) for r in got) == sorted(
         tuple(str(t) for t in r) for r in res.rows
     )
