@@ -17,8 +17,9 @@ IRI with an ``idkr:entityType``):
   (``located in``, ``has governor``, ``at an event (Signing) with`` …); each such property
   is stated ``rdfs:subPropertyOf idkr:linkedTo`` with the wording as its ``rdfs:label``;
 * ``E idkr:linkCount n`` (entities linked to E), ``E idkr:mentionCount n`` (articles
-  mentioning E), ``E idkr:entityType`` (each of its types) and ``E idkr:displayLabel`` (its
-  gazetteer label if it has one, else each of its labels).
+  mentioning E), ``E idkr:entityType`` (each of its types), ``E idkr:displayLabel`` (its
+  gazetteer label if it has one, else each of its labels) and ``E idkr:displayCountry``
+  (the country listings show for it, if any: see :func:`display_countries`).
 
 Links are between the IRIs as the graphs write them, over the union of all graphs (the
 article graphs and the consolidated graph, whose events and tenures name the entities
@@ -56,7 +57,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _LINKED_TO, _LINK_COUNT = str(IDKR.linkedTo), str(IDKR.linkCount)
 _MENTION_COUNT, _ENTITY_TYPE = str(IDKR.mentionCount), str(IDKR.entityType)
-_MERGED_INTO = str(IDKR.mergedInto)
+_MERGED_INTO, _DISPLAY_COUNTRY = str(IDKR.mergedInto), str(IDKR.displayCountry)
 _DISPLAY_LABEL, _LABEL, _SUB_PROPERTY = (
     str(IDKR.displayLabel),
     str(RDFS.label),
@@ -319,6 +320,56 @@ def _read_labels(store: KGStore, entities: Iterable[str]) -> dict[str, set[str]]
     return labels
 
 
+def display_countries(
+    entities: Iterable[str],
+    countries: dict[str, set[str]],
+    containers: dict[str, set[str]],
+    country_class: set[str],
+) -> dict[str, str]:
+    """The country shown for each entity that has one: the smallest (as text) of its own
+    countries — itself if it is a ``schema:Country`` (``country_class``), and its
+    ``idkr:country`` values (``countries``) — else the smallest of its containers' own
+    countries (``containers``: its ``schema:containedInPlace`` and
+    ``schema:parentOrganization`` values, one level)."""
+
+    def own(x: str) -> set[str]:
+        found = countries.get(x, set())
+        return found | {x} if x in country_class else found
+
+    out: dict[str, str] = {}
+    for e in entities:
+        found = own(e) or {c for k in containers.get(e, ()) for c in own(k)}
+        if found:
+            out[e] = min(found)
+    return out
+
+
+def _read_countries(store: KGStore, entities: Iterable[str]) -> dict[str, str]:
+    """:func:`display_countries` of ``entities``, from the few triples it needs. An entity
+    whose country so found is no IRI (a literal ``idkr:country`` such as "Korea") gets none."""
+    # (no isIRI filter in the query: it makes Oxigraph read the pairs ~4× slower)
+    countries = _pairs(store, str(IDKR.country))
+    containers = _pairs(store, str(SCHEMA.containedInPlace))
+    for x, ys in _pairs(store, str(SCHEMA.parentOrganization)).items():
+        containers[x] |= ys
+    country_class = {
+        c for (c,) in _rows(store, "SELECT DISTINCT ?c WHERE { ?c a schema:Country }") if c
+    }
+    return {
+        e: c
+        for e, c in display_countries(entities, countries, containers, country_class).items()
+        if _is_iri(c)
+    }
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -345,11 +396,14 @@ def summary_triples(
     mentions: dict[str, int],
     labels: dict[str, set[str]],
     base: str,
+    countries: dict[str, str] | None = None,
 ) -> tuple[list[bytes], SummaryCounts]:
     """N-Triples lines (UTF-8, no line ends) of the summary graph, and what it holds.
 
     ``types``: each entity's ``idkr:entityType`` values (the entities: every key);
-    ``mentions``: articles per IRI; ``labels``: display labels per entity."""
+    ``mentions``: articles per IRI; ``labels``: display labels per entity;
+    ``countries``: display country per entity (:func:`display_countries`)."""
+    countries = countries or {}
     out: list[bytes] = []
     counts = SummaryCounts()
     merged = links.merged or {}
@@ -374,6 +428,8 @@ def summary_triples(
         out.extend(
             f"{head}{_DISPLAY_LABEL}> {ox.Literal(t)} .".encode() for t in sorted(labels.get(e, ()))
         )
+        if e in countries:
+            out.append(f"{head}{_DISPLAY_COUNTRY}> <{countries[e]}> .".encode())
         out.extend(f"{head}{_MERGED_INTO}> <{k}> .".encode() for k in sorted(merged_into(e)))
         for o in linked:
             out.append(f"{head}{_LINKED_TO}> <{o}> .".encode())
@@ -420,7 +476,8 @@ def compute_summary(
         )
         if e is not None and n is not None
     }
-    return summary_triples(links, types, mentions, _read_labels(store, types), base)
+    labels = _read_labels(store, types)
+    return summary_triples(links, types, mentions, labels, base, _read_countries(store, types))
 
 
 def write_summary(store: KGStore, base: str, links: Links | None = None) -> SummaryCounts:
@@ -435,7 +492,9 @@ def write_summary(store: KGStore, base: str, links: Links | None = None) -> Summ
 
 #: the summary's terms, as the named queries write them: a query naming one of them reads
 #: the summary graph
-_SUMMARY_TERMS = re.compile(r"idkr:(linkedTo|linkCount|mentionCount|displayLabel|mergedInto)\b")
+_SUMMARY_TERMS = re.compile(
+    r"idkr:(linkedTo|linkCount|mentionCount|displayLabel|displayCountry|mergedInto)\b"
+)
 
 
 def reads_summary(sparql: str) -> bool:

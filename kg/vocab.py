@@ -78,6 +78,7 @@ class IDKR(DefinedNamespace):
     linkCount: URIRef
     mentionCount: URIRef
     displayLabel: URIRef
+    displayCountry: URIRef
     mergedInto: URIRef
 
 

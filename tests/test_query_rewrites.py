@@ -16,6 +16,7 @@ import pytest
 from rdflib import Dataset
 
 from kg.build import DEFAULT_BASE
+from kg.consolidate import consolidate
 from kg.pipeline import ingest
 from kg.query import bind_params, find_query, parse_query_file, run_query
 from kg.stats import store_stats
@@ -110,9 +111,11 @@ def test_rewritten_query_gives_the_reference_rows(name: str, which: str, request
 
 
 def test_presence_lists_a_shortcut_no_statement_explains(repo_root: Path) -> None:
-    """A schema:location shortcut without an idkr:Presence statement (not made by the
-    extractor, but possible in loaded data) is listed once, without date or source, with
-    the countries of the parent organisation and of the containing region."""
+    """A schema:location shortcut between two entities without an idkr:Presence statement
+    (not made by the extractor, but possible in loaded data) is listed once, without date
+    or source, with the countries of the parent organisation and of the containing region.
+    presence reads the link summary: a store changed by a raw update needs consolidating,
+    as kg load does."""
     store = KGStore("memory")
     ingest([repo_root / "data" / "articles"], store)
     b = DEFAULT_BASE
@@ -125,10 +128,11 @@ def test_presence_lists_a_shortcut_no_statement_explains(repo_root: Path) -> Non
               schema:parentOrganization <{b}org/test-group> ;
               schema:location <{b}place/test-mall> .
           <{b}org/test-group> idkr:country <{b}country/KR> .
-          <{b}place/test-mall> schema:containedInPlace <{b}region/ID-JK> ;
-              rdfs:label "Test Mall" .
+          <{b}place/test-mall> idkr:entityType "Facility" ;
+              schema:containedInPlace <{b}region/ID-JK> ; rdfs:label "Test Mall" .
         }} }}"""
     )
+    consolidate(store, b)
     query = find_query("presence")
     got = rows(store, query, {})
     assert got == presence_grouped(store)
