@@ -1704,6 +1704,9 @@ def _add_tenures(
 #: triple for a load, twice that for an update): one transaction for the consolidated graph
 #: of 100k articles (about 2.8 million triples) would need gigabytes.
 WRITE_CHUNK = 50_000
+#: New triples a derived graph that is stored already may get in its one transaction
+#: (or half the graph, if more): beyond that they go in by bulk load.
+BULK_AFTER = 1_000
 
 
 def write_consolidated(store: KGStore, graph_iri: str, lines: list[bytes]) -> None:
@@ -1711,12 +1714,15 @@ def write_consolidated(store: KGStore, graph_iri: str, lines: list[bytes]) -> No
 
     On an embedded store only the difference to the stored graph is written: deleting or
     inserting a quad costs tens of microseconds, so rewriting a large consolidated graph
-    that barely changed would dominate a small ingest. A difference of up to
-    :data:`WRITE_CHUNK` triples is one transaction; a larger one (the first consolidation
-    of a big store) is written in transactions of that size, with no read snapshot
-    published in between, so a reader during the ingest sees the old graph or the new one,
-    never part of it (a process killed half way leaves part of it in the store folder,
-    until the next consolidation). A server store gets the whole graph in one PUT.
+    that barely changed would dominate a small ingest. A small difference (up to
+    :data:`WRITE_CHUNK` triples, of which at most :data:`BULK_AFTER` or half the graph
+    new) is one transaction. Otherwise (a new graph, most of it new, or a difference
+    larger than that) the old triples go in transactions of :data:`WRITE_CHUNK` and the
+    new ones by bulk loads (half the CPU of a transactional insert), with no read
+    snapshot published in between, so a reader during the ingest sees the old graph or
+    the new one, never part of it (a process killed half way leaves part of it in the
+    store folder, until the next consolidation). A server store gets the whole graph in
+    one PUT.
     """
     if store.remote:
         store.replace_graphs([(graph_iri, b"\n".join(lines) + b"\n")])
@@ -1725,7 +1731,8 @@ def write_consolidated(store: KGStore, graph_iri: str, lines: list[bytes]) -> No
     kept = bytearray(len(lines))
     removed: list[bytes] = []
     with tempfile.TemporaryFile() as tmp:  # the stored graph, streamed from a file
-        if store.dump_graph(graph_iri, tmp):
+        stored = store.dump_graph(graph_iri, tmp)
+        if stored:
             tmp.seek(0)
             for raw in tmp:
                 line = raw.rstrip(b"\n")
@@ -1743,7 +1750,11 @@ def write_consolidated(store: KGStore, graph_iri: str, lines: list[bytes]) -> No
         body = b"\n".join(chunk).decode("utf-8")
         return f"{op} DATA {{ GRAPH <{graph_iri}> {{\n{body}\n}} }}"
 
-    if len(removed) + len(added) <= WRITE_CHUNK:
+    if (
+        stored
+        and len(removed) + len(added) <= WRITE_CHUNK
+        and len(added) <= max(BULK_AFTER, len(lines) // 2)
+    ):
         parts = [data("DELETE", removed)] if removed else []
         if added:
             parts.append(data("INSERT", added))

@@ -299,6 +299,46 @@ def test_a_chunked_write_publishes_no_snapshot_half_way(
         store.close()
 
 
+def test_a_new_derived_graph_is_bulk_loaded_and_a_small_difference_is_one_transaction(
+    tmp_path: Path,
+) -> None:
+    """The consolidated and summary graphs of a store that has none yet go in by bulk
+    load, with no read snapshot published half way; re-consolidating after a small change
+    writes each graph's difference as one transaction."""
+    store = KGStore(str(tmp_path / "kg-store"))
+    try:
+        ingest([ANTARA, BUSAN], store, consolidate_after=False)
+        publisher = store._backend._publisher
+        updates: list[str] = []
+        loads: list[tuple[str, bool]] = []
+        update, add_ntriples = store.update, store.add_ntriples
+
+        def watched_update(sparql: str) -> None:
+            updates.append(sparql)
+            update(sparql)
+
+        def watched_load(graph: str, ntriples: bytes) -> None:
+            loads.append((graph, publisher._paused > 0))
+            add_ntriples(graph, ntriples)
+
+        store.update = watched_update  # type: ignore[method-assign]
+        store.add_ntriples = watched_load  # type: ignore[method-assign]
+        consolidate(store)
+        assert updates == []
+        assert {g for g, _paused in loads} == {B + "graph/consolidated", B + "graph/summary"}
+        assert all(paused for _g, paused in loads)
+        assert publisher._paused == 0
+        loads.clear()
+        ingest([WIRE], store)  # a few triples more in each derived graph
+        assert loads == []
+        assert 1 <= len(updates) <= 2 and all(u.count("INSERT DATA") == 1 for u in updates)
+        fresh = KGStore("memory")
+        ingest([ANTARA, BUSAN, WIRE], fresh)
+        assert consolidated_lines(store) == consolidated_lines(fresh)
+    finally:
+        store.close()
+
+
 # --------------------------------------------------------------------------- store methods
 
 
