@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import csv
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -187,6 +188,76 @@ class SurfaceMatcher:
 _FOLD_EXOTIC = re.compile("[\u0130\u0131\u017f]")
 
 
+class _SharedScan:
+    """One Aho–Corasick pass per text for every live :class:`WordIndex`.
+
+    The extractor asks a dozen indexes (dates, triggers, sectors, cue anchors) about the
+    same sentences, interleaved, so each index alone would lower-case and scan one text
+    about ten times. Here every index's words sit in one automaton (each word with the
+    ``(index slot, bit set)`` pairs of the indexes holding it); a text is scanned once and
+    its bit sets per index are kept for the next few texts asked about."""
+
+    _KEEP = 64  # texts remembered: a sentence, its clauses and the article around them
+
+    def __init__(self) -> None:
+        self._indexes: dict[int, weakref.ref[WordIndex]] = {}
+        self._next_slot = 0
+        self._automaton: ahocorasick.Automaton | None = None
+        self._empty = True
+        self._seen: dict[str, list[int]] = {}
+
+    def register(self, index: WordIndex) -> int:
+        slot = self._next_slot
+        self._next_slot += 1
+        self._indexes[slot] = weakref.ref(index, lambda _ref, slot=slot: self._forget(slot))
+        self._automaton = None  # rebuilt when next asked
+        return slot
+
+    def _forget(self, slot: int) -> None:
+        self._indexes.pop(slot, None)
+        self._automaton = None
+
+    def _build(self) -> ahocorasick.Automaton:
+        owners: dict[str, dict[int, int]] = {}
+        for slot, ref in list(self._indexes.items()):
+            index = ref()
+            if index is None:
+                continue
+            for word, bits in index.owners.items():
+                owned = owners.setdefault(word, {})
+                owned[slot] = owned.get(slot, 0) | bits
+        automaton = ahocorasick.Automaton()
+        for word, owned in owners.items():
+            automaton.add_word(word, tuple(owned.items()))
+        self._empty = not owners
+        if not self._empty:
+            automaton.make_automaton()
+        self._seen = {}
+        self._automaton = automaton
+        return automaton
+
+    def bits(self, text: str, slot: int) -> int:
+        """The bit set of index ``slot`` for ``text``: which of its patterns have a word
+        in it (-1: all of them, for text ``re`` case-folds differently)."""
+        found = self._seen.get(text)
+        if found is None or self._automaton is None or slot >= len(found):
+            automaton = self._automaton if self._automaton is not None else self._build()
+            found = [0] * self._next_slot
+            if _FOLD_EXOTIC.search(text):
+                found = [-1] * self._next_slot
+            elif not self._empty:
+                for _end, owned in automaton.iter(text.lower()):
+                    for s, b in owned:
+                        found[s] |= b
+            if len(self._seen) >= self._KEEP:
+                self._seen.clear()
+            self._seen[text] = found
+        return found[slot]
+
+
+_SHARED = _SharedScan()
+
+
 class WordIndex:
     """Which of several word-list patterns (one per row of a trigger or sector file) could
     match a text: those one of whose words occurs in it, compared lower-cased.
@@ -194,22 +265,20 @@ class WordIndex:
     Every match of such a pattern contains one of its words, equal to it up to case, so a
     pattern none of whose words occurs cannot match: the caller searches only the
     candidates, in their original order, and finds what searching all of them finds. One
-    Aho–Corasick pass replaces a regex scan per pattern.
+    Aho–Corasick pass (shared by all indexes, see :class:`_SharedScan`) replaces a regex
+    scan per pattern.
     """
 
     def __init__(self, word_lists: list[list[str]]) -> None:
         self._all = tuple(range(len(word_lists)))
         self._last: tuple[str, tuple[int, ...]] = ("", ())
-        self._automaton = ahocorasick.Automaton()
-        owners: dict[str, int] = {}  # word -> bit set of the patterns holding it
+        #: word (lower-cased) -> bit set of the patterns holding it
+        self.owners: dict[str, int] = {}
         for i, words in enumerate(word_lists):
             for w in words:
-                owners[w.lower()] = owners.get(w.lower(), 0) | 1 << i
-        for w, bits in owners.items():
-            self._automaton.add_word(w, bits)
-        self._empty = not owners
-        if not self._empty:
-            self._automaton.make_automaton()
+                self.owners[w.lower()] = self.owners.get(w.lower(), 0) | 1 << i
+        self._empty = not self.owners
+        self._slot = _SHARED.register(self)
 
     def candidates(self, text: str) -> tuple[int, ...]:
         """Indexes (ascending) of the patterns that may match ``text``."""
@@ -217,11 +286,9 @@ class WordIndex:
             return ()
         if self._last[0] is text:  # rules often ask twice about one sentence
             return self._last[1]
-        if _FOLD_EXOTIC.search(text):
+        found = _SHARED.bits(text, self._slot)
+        if found < 0:
             return self._all
-        found = 0
-        for _end, bits in self._automaton.iter(text.lower()):
-            found |= bits
         out = []
         while found:
             low = found & -found
