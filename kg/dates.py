@@ -86,9 +86,10 @@ def _patterns(lex_id: int, months: tuple[str, ...], weekdays: tuple[str, ...]) -
 
 # What every match of a pattern holds: a digit, a month or weekday name (as listed in
 # dates.csv, any case), or the given characters. A pattern is scanned only over text that
-# holds all of it (most clauses hold little of it); a pattern not listed is always scanned.
-# ("relative", a relative word such as "kemarin" or "last year", gates the word-by-word
-# scans.) tests/test_matcher.py checks each entry against the project's articles.
+# holds all of it (most clauses hold little of it; one holding none has no date). Every
+# pattern is listed. ("relative", a relative word such as "kemarin" or "last year", gates
+# the word-by-word scans; "past", one of _PAST_WORDS, is in every "month_past" match.)
+# tests/test_matcher.py checks each entry against the project's articles.
 _NEEDS: dict[str, frozenset[str]] = {
     name: frozenset(needs.split())
     for name, needs in {
@@ -99,7 +100,7 @@ _NEEDS: dict[str, frozenset[str]] = {
         "md": "digit month",
         "dm": "digit month",
         "my": "digit month",
-        "month_past": "month",
+        "month_past": "month past",
         "numeric": "digit /",
         "numeric_dm": "digit /",
         "iso": "digit",
@@ -114,6 +115,8 @@ _NEEDS: dict[str, frozenset[str]] = {
     }.items()
 }
 _DIGIT = re.compile(r"\d")
+# the words of "month_past" after or before its month ("Agustus lalu", "last August")
+_PAST_WORDS = ("lalu", "silam", "kemarin", "last")
 _CHARS = ("/", "년", "월", "일", "요일")
 _compiled_for: tuple[Lexicon, dict, WordIndex] | None = None
 
@@ -124,7 +127,7 @@ def _compiled(lex: Lexicon) -> tuple[dict, WordIndex]:
     if _compiled_for is None or _compiled_for[0] is not lex:
         p = _patterns(id(lex), tuple(lex.months), tuple(lex.weekdays))
         relative = [*lex.relative, *lex.relative_periods]
-        names = WordIndex([list(lex.months), list(lex.weekdays), relative])
+        names = WordIndex([list(lex.months), list(lex.weekdays), relative, list(_PAST_WORDS)])
         _compiled_for = (lex, p, names)
     return _compiled_for[1], _compiled_for[2]
 
@@ -141,7 +144,7 @@ def _present(text: str, names: WordIndex) -> frozenset[str]:
     if _DIGIT.search(text):
         have.add("digit")
     for i in names.candidates(text):
-        have.add(("month", "weekday", "relative")[i])
+        have.add(("month", "weekday", "relative", "past")[i])
     return frozenset(have)
 
 
@@ -174,6 +177,8 @@ def find_dates(
         found.append(DateMention(s, e, value, exact))
 
     have = _present(text, cues)
+    if not have:  # no digit, month, weekday or relative word: no date (most clauses)
+        return found
     skip = _skipped(have)
 
     def scan(name: str) -> Iterator[re.Match[str]]:

@@ -123,8 +123,12 @@ class SurfaceMatcher:
     once and reused while the same text is searched again.
     """
 
-    def __init__(self, surfaces: list[str], boundaries) -> None:
+    def __init__(
+        self, surfaces: list[str], boundaries, needs: re.Pattern[str] | None = None
+    ) -> None:
         self._boundaries = boundaries
+        # a character every surface holds (Hangul): text without one has no hit, unscanned
+        self._needs = needs
         self._automaton = ahocorasick.Automaton()
         for s in surfaces:
             self._automaton.add_word(s, len(s))
@@ -139,7 +143,10 @@ class SurfaceMatcher:
     ) -> tuple[list[int], dict[int, int]]:
         """Sorted start positions and, for each, the end of the longest surface there."""
         best: dict[int, int] = {}
-        if self._empty:
+        if self._empty or (
+            self._needs is not None
+            and self._needs.search(text, lo, len(text) if hi is None else hi) is None
+        ):
             return [], best
         boundaries = self._boundaries
         it = self._automaton.iter(text, lo, len(text) if hi is None else hi)
@@ -320,6 +327,20 @@ class Anchored:
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         return self.rx.finditer(text) if self._index.candidates(text) else iter(())
+
+    def finditer_from_start(self, text: str, last: int) -> Iterator[re.Match[str]]:
+        """What :meth:`finditer` finds that starts at or before ``last``, tried at those
+        positions only (a search would scan the whole text for the matches after)."""
+        if not self._index.candidates(text):
+            return
+        match, pos = self.rx.match, 0
+        while pos <= last:
+            m = match(text, pos)
+            if m is None:
+                pos += 1
+                continue
+            yield m
+            pos = m.end() if m.end() > pos else pos + 1
 
 
 @dataclass(frozen=True)
@@ -521,7 +542,7 @@ def load_lexicon(gazetteer_dir: str | None = None, lexicon_dir: str | None = Non
     latin = [s for s in index if not HANGUL.search(s)]
     hangul = [s for s in index if HANGUL.search(s)]
     gaz_regex = SurfaceMatcher(latin, _latin_boundaries)
-    hangul_regex = SurfaceMatcher(hangul, _hangul_boundaries) if hangul else None
+    hangul_regex = SurfaceMatcher(hangul, _hangul_boundaries, HANGUL) if hangul else None
 
     # "Batang", "Kudus", "Palu" are also common words: the gazetteer lists them only as
     # "Kabupaten Batang" etc. After "di", "ke", "Walikota" … the bare name is the place.

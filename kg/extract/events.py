@@ -57,8 +57,8 @@ def _events(
         quoted_spans = _quoted(s.text)
         back = [
             m.span()
-            for m in _ANAPHOR.finditer(own_text)
-            if m.start() <= 20 and not _inside(m.start(), quoted_spans)
+            for m in _ANAPHOR.finditer_from_start(own_text, 20)
+            if not _inside(m.start(), quoted_spans)
         ]
         if events:
             # "Dalam pertemuan itu …", "The signing ceremony was held …": the words that
