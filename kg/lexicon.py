@@ -329,20 +329,6 @@ class Anchored:
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         return self.rx.finditer(text) if self._index.candidates(text) else iter(())
 
-    def finditer_from_start(self, text: str, last: int) -> Iterator[re.Match[str]]:
-        """What :meth:`finditer` finds that starts at or before ``last``, tried at those
-        positions only (a search would scan the whole text for the matches after)."""
-        if not self._index.candidates(text):
-            return
-        match, pos = self.rx.match, 0
-        while pos <= last:
-            m = match(text, pos)
-            if m is None:
-                pos += 1
-                continue
-            yield m
-            pos = m.end() if m.end() > pos else pos + 1
-
 
 @dataclass(frozen=True)
 class Role:

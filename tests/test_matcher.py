@@ -179,6 +179,7 @@ def test_date_patterns_skipped_without_what_they_need_need_it():
 def test_word_index_folds_case_as_re_does():
     """WordIndex compares lower-cased text; the characters that re.IGNORECASE matches to a
     word's letters without lower() giving that letter are the ones it checks for."""
+    from kg.dates import _PAST_WORDS, _WEEKDAY_CUES, _YEAR_CUES
     from kg.lexicon import _FOLD_EXOTIC
 
     lex = load_lexicon()
@@ -189,6 +190,7 @@ def test_word_index_folds_case_as_re_does():
         for w in pattern.split("|")
     ]
     words += [*lex.months, *lex.weekdays, *lex.relative, *lex.relative_periods]
+    words += [*_YEAR_CUES, *_WEEKDAY_CUES, *_PAST_WORDS, "bulan"]  # (kg.dates' start words)
     letters = {c for w in words for c in w}
     everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
     for ch in sorted(letters):
@@ -330,3 +332,53 @@ def test_clause_cuts_are_the_comma_and_semicolon_breaks():
         for f in sorted((ROOT / d).iterdir()):
             text = f.read_text(encoding="utf-8")
             assert _spans(_CLAUSE_CUT.finditer(text)) == kept(text)
+
+
+def test_lower_keeps_positions_except_for_the_exotic_folds():
+    """Positions found in text.lower() are positions in the text (kg.dates and the word
+    indexes rely on it) unless the text holds one of the exotic characters."""
+    from kg.lexicon import _EXOTIC
+
+    changed = {
+        chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and len(chr(c).lower()) != 1
+    }
+    assert changed <= set(_EXOTIC)
+
+
+def test_date_patterns_tried_at_their_starts_find_what_a_scan_finds():
+    """A date pattern tried only where one of its start words starts finds exactly what
+    scanning every position finds (same spans and groups, same order)."""
+    from kg.dates import _compiled, _matches_at, _start_positions, _starts
+
+    lex = load_lexicon()
+    patterns, _names = _compiled(lex)
+    starts = _starts(lex)
+    assert {"mdy", "md", "my", "weekday", "year", "month_past", "dmy", "iso"} <= set(starts)
+    texts = [
+        f.read_text(encoding="utf-8")
+        for d in ("data/articles", "tests/articles")
+        for f in sorted((ROOT / d).iterdir())
+        if f.suffix in (".txt", ".html", ".jsonl")
+    ]
+    texts += [
+        "Selasa, 27 Mei 2025; on Tuesday, May 27th, 2025 and MEI 2025, Sept. 14 2022",
+        "pada tahun 2021 (2022) sejak 1998, since 2004 in 2019; awal 2020 akhir 2021",
+        "bulan Mei lalu, Agustus silam, last August, hari Senin, pada Rabu (28/5)",
+        "minggu ini, Mayday 2025, Marching 12, Senin2025, 2025 (2026(2027)",
+        "29 September - 2 Oktober 2009, 1-3 Juni 2024, 2025-05-27, 2025.5.27, 12345 Mei",
+        "x27 Mei 2025, 2025-05-27-01, ١٢ Mei 2025, 31 Feb 2024 / 7 Juli",
+    ]
+    compared = 0
+    for name, (words, after, digit_runs) in starts.items():
+        rx = patterns[name]
+        for text in texts:
+            scanned = [(m.span(), m.groups()) for m in rx.finditer(text)]
+            tried = [
+                (m.span(), m.groups())
+                for m in _matches_at(
+                    rx, text, _start_positions(text, text.lower(), words, after, digit_runs)
+                )
+            ]
+            assert tried == scanned, name
+            compared += len(scanned)
+    assert compared > 50

@@ -55,11 +55,12 @@ def _events(
         aside = _asides(s.text, lex)
         own_text = _blank(s.text, aside)
         quoted_spans = _quoted(s.text)
-        back = [
-            m.span()
-            for m in _ANAPHOR.finditer_from_start(own_text, 20)
-            if not _inside(m.start(), quoted_spans)
-        ]
+        back = []
+        for m in _ANAPHOR.finditer(own_text):
+            if m.start() > 20:
+                break  # (only words opening the sentence point back)
+            if not _inside(m.start(), quoted_spans):
+                back.append(m.span())
         if events:
             # "Dalam pertemuan itu …", "The signing ceremony was held …": the words that
             # point back name the event already told, not a new one
@@ -385,12 +386,14 @@ def _asides(text: str, lex: Lexicon) -> list[tuple[int, int]]:
     return out
 
 
+_QUOTE = re.compile(r"[\"“]([^\"“”]*)(?:[\"”]|$)")
+
+
 def _quoted(text: str) -> list[tuple[int, int]]:
     """Spans inside quotation marks (an unclosed quote runs to the end)."""
-    out = []
-    for m in re.finditer(r"[\"“]([^\"“”]*)(?:[\"”]|$)", text):
-        out.append(m.span(1))
-    return out
+    if '"' not in text and "“" not in text:
+        return []
+    return [m.span(1) for m in _QUOTE.finditer(text)]
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:

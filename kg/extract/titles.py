@@ -103,6 +103,8 @@ _ORG_LOWER_ROLE = re.compile(
     r"[ \u00a0]+(governor|mayor|regent|minister|ambassador|vice governor|deputy governor|"
     r"vice mayor|deputy mayor)[ \u00a0]+(?=[A-Z])"
 )
+# every match of _ORG_LOWER_ROLE holds one of these
+_ORG_LOWER_ROLE_WORDS = ("governor", "mayor", "regent", "minister", "ambassador")
 _ROLE_OF = re.compile(
     r"\b(?:the[ \u00a0]+)?(?:(acting|former|deputy|vice)[ \u00a0]+)?"
     r"(governor|mayor|regent|minister|ambassador|president|chairman|head|rector)"
@@ -357,7 +359,8 @@ def _find_titles(
         )
         hits.append(TitleHit.of(pm, m.group(3), role, org, m.group(2), "name-comma-role-of"))
     # "Acting Jakarta governor Heru Budi Hartono": a place, a lowercase title, the name
-    for m in _ORG_LOWER_ROLE.finditer(text):
+    lower_role = any(w in text for w in _ORG_LOWER_ROLE_WORDS)  # (most texts: no scan)
+    for m in _ORG_LOWER_ROLE.finditer(text) if lower_role else ():
         org = by_end.get(m.start())
         role = lex.roles.get(m.group(1).title())
         nm = name_at(m.end())
