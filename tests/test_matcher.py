@@ -382,3 +382,30 @@ def test_date_patterns_tried_at_their_starts_find_what_a_scan_finds():
             assert tried == scanned, name
             compared += len(scanned)
     assert compared > 50
+
+
+def test_line_patterns_tried_at_line_starts_find_what_a_scan_finds():
+    """The byline, dateline and related-news patterns (``^`` in MULTILINE mode) tried at
+    line starts only find what scanning every position finds."""
+    from kg.extract import text as T
+
+    texts = [
+        f.read_text(encoding="utf-8")
+        for d in ("data/articles", "tests/articles")
+        for f in sorted((ROOT / d).iterdir())
+        if f.suffix in (".txt", ".html", ".jsonl")
+    ]
+    texts += [
+        "",
+        "\n",
+        "JAKARTA, 27/5 (ANTARA) - Gubernur\nOleh: Redaksi\n\nBaca juga: x\n",
+        "Bandung - Pemerintah\r\nBy Reporter\r\nSEOUL, May 28 -- text\n  Related News\nend",
+    ]
+    found = 0
+    for rx in (T._BYLINE_LINE, T._DATELINE, T._DATELINE_UPPER, T._DATELINE_PLAIN, T._RELATED):
+        assert rx.pattern.startswith("^") and rx.flags & re.M
+        for text in texts:
+            scanned = [m.span() for m in rx.finditer(text)]
+            assert [m.span() for m in T.line_matches(rx, text)] == scanned, rx.pattern
+            found += len(scanned)
+    assert found > 10

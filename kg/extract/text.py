@@ -4,6 +4,7 @@ clauses."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..lexicon import Lexicon
@@ -56,7 +57,7 @@ class Sentence:
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences with offsets; line breaks end sentences too (headlines, list items)."""
     related_from = len(text)
-    m = _RELATED.search(text)
+    m = next(line_matches(_RELATED, text), None)
     if m:
         related_from = m.start()
     out: list[Sentence] = []
@@ -98,13 +99,28 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
+def line_matches(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """What ``rx.finditer(text)`` gives for a pattern that opens with ``^`` in MULTILINE
+    mode (every match starts a line), tried at line starts only: ``re`` tries every
+    position of the text."""
+    pos = start = 0
+    while start >= 0:
+        if start >= pos:
+            m = rx.match(text, start)
+            if m is not None:
+                yield m
+                pos = m.end() if m.end() > start else start + 1
+        nl = text.find("\n", start)
+        start = -1 if nl < 0 else nl + 1
+
+
 def excluded_spans(text: str) -> list[tuple[int, int]]:
     """Bylines, credits and datelines: never a source of entities."""
-    spans = [m.span() for m in _BYLINE_LINE.finditer(text)]
+    spans = [m.span() for m in line_matches(_BYLINE_LINE, text)]
     spans += [m.span() for m in _CREDIT.finditer(text)]
-    spans += [m.span() for m in _DATELINE.finditer(text)]
-    spans += [m.span() for m in _DATELINE_UPPER.finditer(text)]
-    spans += [m.span() for m in _DATELINE_PLAIN.finditer(text)]
+    spans += [m.span() for m in line_matches(_DATELINE, text)]
+    spans += [m.span() for m in line_matches(_DATELINE_UPPER, text)]
+    spans += [m.span() for m in line_matches(_DATELINE_PLAIN, text)]
     return spans
 
 
