@@ -409,3 +409,68 @@ def test_line_patterns_tried_at_line_starts_find_what_a_scan_finds():
             assert [m.span() for m in T.line_matches(rx, text)] == scanned, rx.pattern
             found += len(scanned)
     assert found > 10
+
+
+def _folded_patterns():
+    """Every Folded pattern of the extractor (alone or inside an Anchored cue)."""
+    import kg.extract as X
+    from kg.extract import common, events, mentions, relations, text, titles
+    from kg.lexicon import Anchored, Folded
+
+    out = {}
+    for mod in (X, common, events, mentions, relations, text, titles):
+        for name, value in vars(mod).items():
+            if isinstance(value, Anchored) and isinstance(value._scan, Folded):
+                out[f"{mod.__name__}.{name}"] = value._scan
+            elif isinstance(value, Folded):
+                out[f"{mod.__name__}.{name}"] = value
+    return out
+
+
+def test_folded_patterns_find_what_the_case_insensitive_ones_find():
+    """Searched over lower-cased text, a Folded pattern finds what the case-insensitive
+    pattern finds over the text: the same matches (spans and groups), in order."""
+    from kg.extract.text import split_sentences
+
+    folded = _folded_patterns()
+    assert len(folded) >= 8
+    texts = [
+        f.read_text(encoding="utf-8")
+        for d in ("data/articles", "tests/articles")
+        for f in sorted((ROOT / d).iterdir())
+        if f.suffix in (".txt", ".html", ".jsonl")
+    ]
+    texts += [s.text for t in list(texts) for s in split_sentences(t)]
+    texts += [
+        "KERJA SAMA Bilateral, Cooperation and PARTNERSHIP; Sebelum Bertemu, THE MEETING",
+        "ſister city, kerja ſama, dıplomatic tıes, İş birliği, KELVIN \u212a hubungan",
+        "ſister city and kerja sama",  # (no İ: lower() keeps the positions)
+        "dıplomatic tıes before the signing, setelah bertemu",
+        "Duta Besar RI untuk Korea Selatan di Seoul: AMBASSADOR TO the",
+    ]
+    hits = 0
+    for name, f in folded.items():
+        for t in texts:
+            want = [(m.span(), m.groups()) for m in f.rx.finditer(t)]
+            assert [(m.span(), m.groups()) for m in f.finditer(t)] == want, name
+            first = f.search(t)
+            assert (first.span() if first else None) == (want[0][0] if want else None), name
+            hits += len(want)
+    assert hits > 100
+
+
+def test_folded_patterns_fold_case_as_re_does():
+    """Each letter of a Folded pattern: what re.IGNORECASE matches it with is what
+    lower-cases to it, but for the characters the Folded search leaves to re."""
+    from kg.lexicon import _EXOTIC
+
+    letters = {c for f in _folded_patterns().values() for c in re.sub(r"\\.", "", f.pattern)}
+    letters = {c for c in letters if c.isalpha()}
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for ch in sorted(letters):
+        for hit in re.findall(re.escape(ch), everything, re.I):
+            assert hit.lower() == ch or hit in _EXOTIC, (ch, hit)
+    for cls in (r"\w", r"\s", r"\d"):
+        rx = re.compile(cls)
+        odd = [c for c in everything if bool(rx.match(c)) != bool(rx.match(c.lower()))]
+        assert odd == [], cls

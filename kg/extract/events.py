@@ -333,9 +333,9 @@ _ANAPHOR = Anchored(
         r"kesempatan|momen)(?:[ \u00a0]+\w+){0,4}?[ \u00a0]+(?:tersebut|itu)\b|"
         r"\b(?:kesempatan|hari|acara)[ \u00a0]+yang[ \u00a0]+sama\b|"
         r"\bon the same (?:day|occasion)\b|"
-        r"\b(?:nota[ \u00a0]+kesepahaman|nota[ \u00a0]+kesepakatan|MoU|LoI|perjanjian|kesepakatan)"
+        r"\b(?:nota[ \u00a0]+kesepahaman|nota[ \u00a0]+kesepakatan|mou|loi|perjanjian|kesepakatan)"
         r"(?:[ \u00a0]+\w+){0,2}?[ \u00a0]+(?:itu|tersebut)\b|"
-        r"\bthe (?:agreement|memorandum|deal|MoU|LoI)\b|"
+        r"\bthe (?:agreement|memorandum|deal|mou|loi)\b|"
         r"이날|이 자리|같은 날|당시"
     ),
     "ceremony event occasion visit meeting signing acara kegiatan kunjungan pertemuan "

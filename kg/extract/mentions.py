@@ -29,7 +29,10 @@ class Mention:
 
 
 _TOKEN = r"(?:[A-Z][a-z]?\.(?:[A-Z]\.)*|[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*)"
-_NAME = re.compile(rf"(?<![\w'’.-]){_TOKEN}(?:[ \u00a0]+{_TOKEN}){{0,3}}")
+# (the first token's capital, then what is before it: a pattern opening with a character
+# class lets re skip ahead to the capitals; the alternatives of _TOKEN after their capital)
+_FIRST_TOKEN = r"[A-Z](?<![\w'’.-].)(?:[a-z]?\.(?:[A-Z]\.)*|[\w'’]*(?:-[A-Za-z][\w'’]*)*)"
+_NAME = re.compile(rf"{_FIRST_TOKEN}(?:[ \u00a0]+{_TOKEN}){{0,3}}")
 
 
 def _capitalised_run(connectors: str) -> re.Pattern[str]:
