@@ -474,3 +474,24 @@ def test_folded_patterns_fold_case_as_re_does():
         rx = re.compile(cls)
         odd = [c for c in everything if bool(rx.match(c)) != bool(rx.match(c.lower()))]
         assert odd == [], cls
+
+
+def test_with_name_part_answers_as_its_pattern():
+    """The occurrence-by-occurrence check answers as the pattern it stands for, on
+    random strings of names, spaces, capitals, hyphens and quotes."""
+    from kg.extract.mentions import _with_name_part
+
+    def pattern(text: str, token: str) -> bool:
+        t = re.escape(token)
+        return bool(re.search(rf"[A-Z][\w'’-]*[ \u00a0]+{t}\b|\b{t}[ \u00a0]+[A-Z][\w'’-]+", text))
+
+    rnd = random.Random(7)
+    parts = ["Kim", "kim", " ", "\u00a0", "A", "b", "-", "’", "'", ".", "Park", "\n", "É", "_", "1"]
+    both = 0
+    for _ in range(30000):
+        text = "".join(rnd.choice(parts) for _ in range(rnd.randint(0, 9)))
+        token = rnd.choice(["Kim", "A.", "Park", "É", "-x"])
+        want = pattern(text, token)
+        assert _with_name_part(text, token) == want, (text, token)
+        both += want
+    assert both > 50

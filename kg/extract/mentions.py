@@ -7,7 +7,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from ..lexicon import HANGUL, Anchored, Lexicon, WordIndex
+from ..lexicon import HANGUL, Anchored, Lexicon, WordIndex, _is_word
 from .text import _titlecase_lines
 
 
@@ -655,7 +655,7 @@ def _demonym_government_rx(lex: Lexicon) -> re.Pattern[str]:
 _QUOTED_PROGRAMME = Anchored(
     re.compile(
         r"\b(?:program|programme|gerakan|kebijakan|policy|campaign|kampanye)\s+"
-        r"[\"“”']([A-Z][^\"“”'\n]{2,60})[\"“”']",
+        r"[\"“”']([a-z][^\"“”'\n]{2,60})[\"“”']",  # ([a-z]: any letter, as [A-Z] here)
         re.I,
     ),
     "program gerakan kebijakan policy campaign kampanye".split(),
@@ -685,9 +685,33 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n][\"'“”’)]*[ \u00a0]*|[\"“�
 
 def _with_name_part(text: str, token: str) -> bool:
     """Whether ``token`` appears somewhere in ``text`` next to another capitalised word
-    (a fuller form of the name: "Prabowo Subianto", "Presiden Prabowo")."""
-    t = re.escape(token)
-    return bool(re.search(rf"[A-Z][\w'’-]*[ \u00a0]+{t}\b|\b{t}[ \u00a0]+[A-Z][\w'’-]+", text))
+    (a fuller form of the name: "Prabowo Subianto", "Presiden Prabowo"): what
+    ``[A-Z][\\w'’-]*[ \\u00a0]+TOKEN\\b|\\bTOKEN[ \\u00a0]+[A-Z][\\w'’-]+`` finds, checked at
+    each occurrence of the token (a pattern per token would be compiled for each)."""
+    i = text.find(token)
+    while i >= 0:
+        end = i + len(token)
+        if _boundary(text, end):  # a capitalised word, spaces, the token
+            k = i
+            while k > 0 and text[k - 1] in " \u00a0":
+                k -= 1
+            w = k
+            while w > 0 and (_is_word(text[w - 1]) or text[w - 1] in "'’-"):
+                w -= 1
+            if k < i and any("A" <= c <= "Z" for c in text[w:k]):
+                return True
+        if _boundary(text, i) and _NAME_PART_AFTER.match(text, end):
+            return True
+        i = text.find(token, i + 1)
+    return False
+
+
+_NAME_PART_AFTER = re.compile(r"[ \u00a0]+[A-Z][\w'’-]+")
+
+
+def _boundary(text: str, i: int) -> bool:
+    """Whether ``\\b`` holds at ``i``."""
+    return (i > 0 and _is_word(text[i - 1])) != (i < len(text) and _is_word(text[i]))
 
 
 def _korean_name_rx(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -745,8 +769,15 @@ def _drop_headline_guesses(mentions: list[Mention], text: str) -> list[Mention]:
     seen: dict[str, bool] = {}
 
     def in_body(name: str) -> bool:
+        # (what (?<![\w])NAME(?![\w]) finds, occurrence by occurrence: no pattern per name)
         if name not in seen:
-            seen[name] = bool(re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", body))
+            i = body.find(name)
+            while i >= 0 and (
+                (i > 0 and _is_word(body[i - 1]))
+                or (i + len(name) < len(body) and _is_word(body[i + len(name)]))
+            ):
+                i = body.find(name, i + 1)
+            seen[name] = i >= 0
         return seen[name]
 
     line_starts = [s for s, _e in lines]
