@@ -495,3 +495,28 @@ def test_with_name_part_answers_as_its_pattern():
         assert _with_name_part(text, token) == want, (text, token)
         both += want
     assert both > 50
+
+
+def test_org_head_patterns_find_what_look_behind_first_finds():
+    """The organisation head patterns (the word first, the look-behind after it) find what
+    the same patterns with the look-behind first find, on random strings of the word,
+    spaces, capitals, hyphens and letters."""
+    from kg.extract.mentions import _org_heads
+
+    heads, _index = _org_heads(load_lexicon())
+    rnd = random.Random(3)
+    hits = 0
+    for _etype, position, word, rx in heads:
+        w = re.escape(word)
+        plain = (
+            re.compile(rf"(?<![\w-]){w}(?=[ \u00a0]+[A-Z(])")
+            if position == "prefix"
+            else re.compile(rf"(?<![\w]){w}(?![\w])")
+        )
+        parts = [word, word, " ", "\u00a0", "A", "(", "-", "x", "\n", "É", "_"]
+        for _ in range(300):
+            s = "".join(rnd.choice(parts) for _ in range(rnd.randint(0, 7)))
+            want = [m.span() for m in plain.finditer(s)]
+            assert [m.span() for m in rx.finditer(s)] == want, (word, s)
+            hits += len(want)
+    assert hits > 1000

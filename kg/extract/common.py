@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..lexicon import Anchored, Lexicon, load_lexicon
+from ..lexicon import Anchored, Folded, Lexicon, load_lexicon
 from ..model import Entity, Evidence, Extraction
 from .mentions import Mention
 from .text import Sentence
@@ -37,11 +37,13 @@ _ENVOY_TO = re.compile(
     r"(?i)(?:ambassador|envoy|consul(?:[ \u00a0]+general)?|duta[ \u00a0]+besar|dubes|konjen|"
     r"konsul(?:[ \u00a0]+jenderal)?)(?:[ \u00a0]+\S+){0,3}[ \u00a0]+(?:to|untuk|in|di)[ \u00a0]+$"
 )
-_WITH = re.compile(
-    r"\b(?:kerja ?sama|bekerja ?sama|berkolaborasi|bermitra|kemitraan|hubungan|cooperate|"
-    r"cooperation|partner(?:ship)?|team up|collaborat\w*|relations?|sister \w+)\b[^.;]{0,40}?"
-    r"\b(?:dengan|with)\b",
-    re.I,
+_WITH = Folded(  # (searched over whole sentences)
+    re.compile(
+        r"\b(?:kerja ?sama|bekerja ?sama|berkolaborasi|bermitra|kemitraan|hubungan|cooperate|"
+        r"cooperation|partner(?:ship)?|team up|collaborat\w*|relations?|sister \w+)\b[^.;]{0,40}?"
+        r"\b(?:dengan|with)\b",
+        re.I,
+    )
 )
 _BETWEEN = re.compile(r"\b(?:antara|between)\b", re.I)
 _PLACE_TYPES = ("Facility", "City", "Province", "Country")

@@ -669,11 +669,14 @@ def _org_heads(lex: Lexicon) -> tuple[list[tuple[str, str, str, re.Pattern[str]]
     for etype, _lang, position, word in lex.org_heads:
         if HANGUL.search(word):
             continue
-        w = re.escape(word)
+        # the word first, then what is before it (a look-behind over the word and the
+        # character before): a pattern opening with a literal lets re jump from one
+        # occurrence to the next instead of trying every position
+        w, n = re.escape(word), len(word)
         if position == "prefix":
-            rx = re.compile(rf"(?<![\w-]){w}(?=[ \u00a0]+[A-Z(])")
+            rx = re.compile(rf"{w}(?<![\w-](?s:.){{{n}}})(?=[ \u00a0]+[A-Z(])")
         else:
-            rx = re.compile(rf"(?<![\w]){w}(?![\w])")
+            rx = re.compile(rf"{w}(?<![\w](?s:.){{{n}}})(?![\w])")
         heads.append((etype, position, word, rx))
     return heads, WordIndex([[word] for _t, _p, word, _rx in heads])
 
