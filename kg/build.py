@@ -302,13 +302,40 @@ def build_ntriples(
     data cannot be RDF (a URL that is not an absolute IRI, text that is not Unicode).
     """
     builder = _Builder(extraction, base, version)
-    triples = [ox.Triple(s, p, o) for s, p, o in builder.triples]
+    triples = builder.triples
     return ArticleGraph(
         builder.graph_iri,
-        ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+        _ntriples(triples),
         len(triples),
-        graph_facts(builder.graph_iri, builder.triples) if facts else None,
+        graph_facts(builder.graph_iri, triples) if facts else None,
     )
+
+
+# The predicates' N-Triples (the few dozen constants above), made once per process.
+_PREDICATE_TEXT: dict[ox.NamedNode, str] = {}
+
+
+def _ntriples(triples: list[tuple[ox.NamedNode, ox.NamedNode, Term]]) -> bytes:
+    """``triples`` as N-Triples, byte for byte what ``ox.serialize`` writes: a pyoxigraph
+    term's ``str`` is its N-Triples form (IRIs checked when the term was made, literals
+    escaped by pyoxigraph). Each term is written once per graph, and no ``ox.Triple`` is
+    made (that and the serialiser took twice the CPU of this)."""
+    text: dict[Term, str] = {}
+    get, predicate = text.get, _PREDICATE_TEXT.get
+    lines = []
+    add = lines.append
+    for s, p, o in triples:
+        a = get(s)
+        if a is None:
+            a = text[s] = str(s)
+        b = predicate(p)
+        if b is None:
+            b = _PREDICATE_TEXT[p] = str(p)
+        c = get(o)
+        if c is None:
+            c = text[o] = str(o)
+        add(f"{a} {b} {c} .\n")
+    return "".join(lines).encode("utf-8")
 
 
 _RDF_TYPE = A

@@ -356,13 +356,15 @@ class _SnapshotBuilder:
 
     def __init__(self) -> None:
         self.snap = Snapshot()
-        self._strings: dict[str, str] = {}  # one str object per IRI or value (memory)
+        # one str object per IRI or value (memory); None stands for itself
+        self._strings: dict[str | None, str | None] = {None: None}
         self._agreements: dict[str, AgreementInfo] = {}
 
     def intern(self, rows: Iterable[tuple]) -> Iterator[tuple]:
-        strings = self._strings
+        """The rows (values: str or None), each value as its one str object."""
+        same = self._strings.setdefault
         for row in rows:
-            yield tuple(None if v is None else strings.setdefault(v, v) for v in row)
+            yield tuple(map(same, row, row))
 
     def _ent(self, key: str) -> EntityInfo:
         info = self.snap.entities.get(key)
@@ -370,37 +372,43 @@ class _SnapshotBuilder:
             info = self.snap.entities[key] = EntityInfo(key)
         return info
 
-    # the steps, in the order read_snapshot takes them ---------------------------------
+    # the steps, in the order read_snapshot takes them (values are str or None) ---------
     def labels(self, rows: Iterable[tuple]) -> None:
         """(entity, type, label or None, articles with them)"""
+        ent = self._ent
         for e, t, label, n in rows:
-            info = self._ent(e)
-            info.types.add(str(t))
+            info = ent(e)
+            info.types.add(t)
             if label is not None:
-                info.labels[str(label)] += int(n)
+                info.labels[label] += int(n)
 
     def article_counts(self, rows: Iterable[tuple]) -> None:
         """(entity, articles mentioning it)"""
+        ent = self._ent
         for e, n in rows:
-            self._ent(e).article_count += int(n)
+            ent(e).article_count += int(n)
 
     def aliases(self, rows: Iterable[tuple]) -> None:
+        ent = self._ent
         for e, alt in rows:
-            self._ent(e).aliases.add(str(alt))
+            ent(e).aliases.add(alt)
 
     def countries(self, rows: Iterable[tuple]) -> None:
+        ent = self._ent
         for e, c in rows:
-            self._ent(e).countries.add(str(c).rsplit("/", 1)[-1])
+            ent(e).countries.add(c.rsplit("/", 1)[-1])
 
     def gazetteer_labels(self, rows: Iterable[tuple]) -> None:
+        entities = self.snap.entities
         for e, label in rows:
-            if str(e) in self.snap.entities:
-                self.snap.entities[str(e)].gazetteer_label = str(label)
+            if e in entities:
+                entities[e].gazetteer_label = label
 
     def wikidata(self, rows: Iterable[tuple]) -> None:
+        entities = self.snap.entities
         for e, wd in rows:
-            if str(e) in self.snap.entities:
-                self.snap.entities[str(e)].wikidata.add(str(wd))
+            if e in entities:
+                entities[e].wikidata.add(wd)
 
     def country_entities(self) -> None:
         for e in list(self.snap.entities.values()):
@@ -408,26 +416,26 @@ class _SnapshotBuilder:
                 e.countries.add(e.iri.rsplit("/", 1)[-1])
 
     def publications(self, rows: Iterable[tuple]) -> None:
-        snap = self.snap
+        publishers, published = self.snap.publishers, self.snap.published
         for art, pub, day in rows:
             if pub is not None:
-                snap.publishers[str(art)] = str(pub)
+                publishers[art] = pub
             # (one date per article; should there be several, the earliest, independent of
             # the order rows come in)
-            if day is not None and (art not in snap.published or str(day) < snap.published[art]):
-                snap.published[str(art)] = str(day)
+            if day is not None and (art not in published or day < published[art]):
+                published[art] = day
 
     def events(self, rows: Iterable[tuple]) -> None:
         events = self.snap.events
         for art, ev, t, d, loc, conf in rows:
-            if str(ev) in events:
+            if ev in events:
                 continue  # a second date or location would break the shapes; keep the first
-            events[str(ev)] = EventInfo(
-                str(ev),
-                str(art),
-                str(t).rsplit("/", 1)[-1],
-                str(d) if d is not None else None,
-                str(loc) if loc is not None else None,
+            events[ev] = EventInfo(
+                ev,
+                art,
+                t.rsplit("/", 1)[-1],
+                d,
+                loc,
                 confidence=float(conf) if conf is not None else 0.0,
             )
 
@@ -437,9 +445,9 @@ class _SnapshotBuilder:
     def attendees(self, rows: Iterable[tuple]) -> list[tuple]:
         events, left = self.snap.events, []
         for row in rows:
-            ev, p = row
-            if str(ev) in events:
-                events[str(ev)].attendees.add(str(p))
+            info = events.get(row[0])
+            if info is not None:
+                info.attendees.add(row[1])
             else:
                 left.append(row)
         return left
@@ -447,9 +455,9 @@ class _SnapshotBuilder:
     def event_evidence(self, rows: Iterable[tuple]) -> list[tuple]:
         events, left = self.snap.events, []
         for row in rows:
-            ev, evid = row
-            if str(ev) in events:
-                events[str(ev)].evidence.add(str(evid))
+            info = events.get(row[0])
+            if info is not None:
+                info.evidence.add(row[1])
             else:
                 left.append(row)
         return left
@@ -458,52 +466,53 @@ class _SnapshotBuilder:
         events, agreements, left = self.snap.events, self._agreements, []
         for row in rows:
             ev, a, t, conf = row
-            if str(ev) not in events:
+            if ev not in events:
                 left.append(row)
-            elif str(a) not in agreements:
-                info = AgreementInfo(str(a), str(t).rsplit("/", 1)[-1])
+            elif a not in agreements:
+                info = AgreementInfo(a, t.rsplit("/", 1)[-1])
                 info.confidence = float(conf) if conf is not None else 0.0
-                agreements[str(a)] = info
-                events[str(ev)].agreements.append(info)
+                agreements[a] = info
+                events[ev].agreements.append(info)
         return left
 
     def agreement_values(self, rows: Iterable[tuple]) -> list[tuple]:
         left = []
+        agreements = self._agreements
         for row in rows:
             a, prop, value = row
-            info = self._agreements.get(str(a))
+            info = agreements.get(a)
             if info is None:
                 left.append(row)
                 continue
-            name = str(prop).rsplit("#", 1)[-1]
+            name = prop.rsplit("#", 1)[-1]
             {"party": info.parties, "signatory": info.signatories, "sector": info.sectors}[
                 name
-            ].add(str(value))
+            ].add(value)
         return left
 
     def memberships(self, rows: Iterable[tuple]) -> None:
         memberships = self.snap.memberships
         for art, m, person, org_, post, role, mod, obs, conf in rows:
-            if str(m) in memberships:
+            if m in memberships:
                 continue
-            memberships[str(m)] = MembershipInfo(
-                str(m),
-                str(art),
-                str(person),
-                str(org_),
-                str(post),
-                str(role) if role is not None else None,
-                str(mod) if mod is not None else None,
-                str(obs) if obs is not None else None,
+            memberships[m] = MembershipInfo(
+                m,
+                art,
+                person,
+                org_,
+                post,
+                role,
+                mod,
+                obs,
                 float(conf) if conf is not None else 0.0,
             )
 
     def membership_evidence(self, rows: Iterable[tuple]) -> list[tuple]:
         memberships, left = self.snap.memberships, []
         for row in rows:
-            m, evid = row
-            if str(m) in memberships:
-                memberships[str(m)].evidence.add(str(evid))
+            info = memberships.get(row[0])
+            if info is not None:
+                info.evidence.add(row[1])
             else:
                 left.append(row)
         return left

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -22,6 +23,17 @@ SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".js
 MAX_BYTES = 20 * 1024 * 1024  # per file (.txt, .html) or per line (.jsonl)
 LIMIT_HINT = "raise it with --max-bytes or KG_MAX_BYTES"
 MIN_WORDS = 8  # a headline alone, a stray note or a number list is not an article
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_ISO_DAY = re.compile(r"(?:19|20)\d\d-\d\d-\d\d")
+
+
+def _valid_day(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
 
 _BYLINE = re.compile(
     r"^\s*(?:[•·*-]\s*)?(?:Oleh|By|Penulis|Reporter|Pewarta|Editor|Redaktur|Writer)\b[:\s]",
@@ -75,7 +87,8 @@ def article_from_text(
     text = _normalise(text)
     if not re.search(r"\w{2,}", text):
         raise InputError(source, "no article text (only whitespace or punctuation)")
-    words = len(re.findall(r"[^\W\d_]{2,}", text))
+    # (counted up to MIN_WORDS: an article has thousands, and only fewer are reported)
+    words = sum(1 for _ in islice(_WORD.finditer(text), MIN_WORDS))
     if words < MIN_WORDS:
         raise InputError(
             source, f"not an article: only {words} words (at least {MIN_WORDS} expected)"
@@ -86,7 +99,9 @@ def article_from_text(
         headline = next((ln.strip() for ln in lines if ln.strip()), None)
     published = meta.get("published")
     published_time = None
-    if published:
+    if published and _ISO_DAY.fullmatch(published) and _valid_day(published):
+        published_time = None  # what parse_header_date gives for a plain valid ISO day
+    elif published:
         parsed = parse_header_date(published, lex)
         if parsed:
             published, published_time = parsed

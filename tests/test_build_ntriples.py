@@ -184,3 +184,22 @@ def test_unpaired_surrogate_from_jsonl_is_that_lines_error(tmp_path: Path) -> No
     res = run("--store", "memory", "ingest", "--no-consolidate", str(feed), ok=False)
     assert res.exit_code == 1
     assert f"{feed}:1: text is not valid Unicode (an unpaired surrogate)" in res.output
+
+
+@pytest.mark.parametrize("name", sorted(golden_cases()))
+def test_ntriples_are_what_pyoxigraph_writes(name: str) -> None:
+    """build_ntriples writes each term's str itself: byte for byte pyoxigraph's own
+    N-Triples of the same triples, in the same order (escapes included)."""
+    ex = golden_cases()[name]
+    triples = build._Builder(ex, build.DEFAULT_BASE, "0").triples
+    expected = ox.serialize([ox.Triple(*t) for t in triples], format=ox.RdfFormat.N_TRIPLES)
+    assert build.build_ntriples(ex, version="0").ntriples == expected
+
+
+def test_ntriples_escape_every_control_character() -> None:
+    text = "".join(chr(i) for i in range(1, 160) if chr(i) not in "\r") + ' "q" \\ \u2028'
+    ex = sample_extraction(text=TEXT + "\n\n" + text, headline=text)
+    triples = build._Builder(ex, build.DEFAULT_BASE, "0").triples
+    expected = ox.serialize([ox.Triple(*t) for t in triples], format=ox.RdfFormat.N_TRIPLES)
+    assert build.build_ntriples(ex, version="0").ntriples == expected
+    assert canonical(expected) == canonical(build.build_ntriples(ex, version="0").ntriples)

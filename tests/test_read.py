@@ -244,3 +244,23 @@ def test_numeric_date_line_read_month_first_when_the_report_says_so(tmp_path: Pa
     # 3/10/2012 day-first (3 October) follows the visit: kept as written
     p.write_text(text.format(line="3/10/2012"), encoding="utf-8")
     assert _one(p).published == "2012-10-03"
+
+
+@pytest.mark.parametrize(
+    "published",
+    ["2024-05-03", "1999-12-31", "2024-02-30", "2024-5-3", "1850-01-01", "2024-05-03 14:30 WIB"],
+)
+def test_a_published_field_reads_as_parse_header_date_says(published: str) -> None:
+    """A plain ISO day is taken as it is (without the date patterns); every published
+    value gives what parse_header_date (or its fallback) makes of it."""
+    from kg.dates import parse_header_date
+    from kg.lexicon import load_lexicon
+    from kg.read import article_from_text
+
+    text = "Gubernur Jawa Barat menerima delegasi Provinsi Chungcheong Selatan di Bandung."
+    art = article_from_text(text, "x.txt", published=published)
+    parsed = parse_header_date(published, load_lexicon())
+    if parsed is not None:
+        assert (art.published, art.published_time) == parsed
+    else:
+        assert art.published_time is None
