@@ -74,21 +74,30 @@ def entity_iri(key: str, base: str = DEFAULT_BASE) -> URIRef:
 
 def date_terms(value: str) -> tuple[Literal, Literal | None]:
     """Typed start (and end, for a range ``A/B``) of an ISO date, possibly partial."""
+    start, end = date_values(value)
+    return Literal(start[0], datatype=start[1]), (
+        Literal(end[0], datatype=end[1]) if end is not None else None
+    )
+
+
+def date_values(value: str) -> tuple[tuple[str, URIRef], tuple[str, URIRef] | None]:
+    """:func:`date_terms` as (lexical form, datatype) pairs, without making rdflib
+    literals (which parse the value again: ~0.1 ms each)."""
     start, sep, end = value.partition("/")
-    return _date_literal(start), (_date_literal(end) if sep else None)
+    return _date_value(start), (_date_value(end) if sep else None)
 
 
-def _date_literal(value: str) -> Literal:
+def _date_value(value: str) -> tuple[str, URIRef]:
     value = value.strip()
     try:
         if _DAY.fullmatch(value):
             date.fromisoformat(value)
-            return Literal(value, datatype=XSD.date)
+            return value, XSD.date
         month = _YEAR_MONTH.fullmatch(value)
         if month and 1 <= int(month.group(1)) <= 12:
-            return Literal(value, datatype=XSD.gYearMonth)
+            return value, XSD.gYearMonth
         if _YEAR.fullmatch(value):
-            return Literal(value, datatype=XSD.gYear)
+            return value, XSD.gYear
     except ValueError:
         pass
     raise ValueError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD (or a range A/B)")

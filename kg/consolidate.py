@@ -46,7 +46,7 @@ from rdflib.namespace import OWL, XSD
 
 import kg
 
-from .build import DEFAULT_BASE, GraphFacts, date_terms
+from .build import DEFAULT_BASE, GraphFacts, date_values
 from .errors import DataError, QueryError, StoreError
 from .reference import GAZETTEER_GRAPH
 from .resolve import (
@@ -743,6 +743,7 @@ class Clusters:
     accepted: list[Merge] = field(default_factory=list)
     rejected: list[tuple[Merge, str]] = field(default_factory=list)
     _canonical: dict[str, str] = field(default_factory=dict)
+    _of: dict[str, str] = field(default_factory=dict)  # canonical() per IRI, until a union
 
     def find(self, x: str) -> str:
         root = x
@@ -782,10 +783,17 @@ class Clusters:
         self.members[root] = ga | gb
         self.members.pop(other, None)
         self._canonical.clear()
+        self._of.clear()
         self.accepted.append(merge)
         return True
 
     def canonical(self, x: str) -> str:
+        best = self._of.get(x)
+        if best is None:
+            best = self._of[x] = self._canonical_of(x)
+        return best
+
+    def _canonical_of(self, x: str) -> str:
         if x not in self.snap.entities:
             return x  # not an entity of any article (nothing to merge)
         root = self.find(x)
@@ -995,21 +1003,28 @@ def merge_candidates(snap: Snapshot, overrides: Overrides) -> list[Merge]:
             if e.type == "Person" and korean_name(e.label) is not None:
                 continue
             blocks[(e.type, min(e.countries), key[:2])].append(e)
+    digit = re.compile(r"\d")
     for _block, members in sorted(blocks.items()):
         members.sort(key=lambda e: e.iri)
-        for i, x in enumerate(members):
-            kx = name_key(x.label)
-            for y in members[i + 1 :]:
-                ky = name_key(y.label)
+        # (each member's label, name key and word count, worked out once per member)
+        named = [(e, e.label) for e in members]
+        keys = [name_key(label) for _e, label in named]
+        words = [len(_tokens(label)) for _e, label in named]
+        digits = [digit.search(k) is not None for k in keys]
+        for i, (x, x_label) in enumerate(named):
+            kx = keys[i]
+            for j in range(i + 1, len(named)):
+                y, y_label = named[j]
+                ky = keys[j]
                 limit = 2 if min(len(kx), len(ky)) >= 16 else 1
                 if (
                     not (x.gazetteer_label and y.gazetteer_label)
-                    and len(_tokens(x.label)) == len(_tokens(y.label))
-                    and not re.search(r"\d", kx + ky)
+                    and words[i] == words[j]
+                    and not (digits[i] or digits[j])
                     and Levenshtein.distance(kx, ky, score_cutoff=limit) <= limit
                     and context(x.iri) & context(y.iri)
                 ):
-                    out.append(_pair(snap, x.iri, y.iri, "spelling", f"'{x.label}'/'{y.label}'"))
+                    out.append(_pair(snap, x.iri, y.iri, "spelling", f"'{x_label}'/'{y_label}'"))
     return out
 
 
@@ -1291,14 +1306,7 @@ def _dated_pairs(
     other_dates = [w for w in by_date if _parse_day(w) is None]
     slack = timedelta(days=DATE_WINDOW_DAYS)
     for (first, last), x in windowed:
-        lo, hi = first - slack, last + slack
-        day = lo
-        names: set[str] = set()
-        while day <= hi:
-            names.add(day.isoformat())
-            names.add(day.isoformat()[:7])
-            names.add(day.isoformat()[:4])
-            day += timedelta(days=1)
+        names = _date_names(first, last)
         for when in names:
             found = by_date.get(when)
             if found:
@@ -1313,6 +1321,22 @@ def _dated_pairs(
     for i, ((_first, last), x) in enumerate(windowed):
         end = bisect_right(starts, last + slack)
         add([x], [y for _w, y in windowed[i + 1 : end]])
+
+
+@lru_cache(maxsize=1 << 12)
+def _date_names(first: date, last: date) -> frozenset[str]:
+    """Every day, month and year (as ISO text) from :data:`DATE_WINDOW_DAYS` before
+    ``first`` to as many after ``last`` (windows recur: one per publication date)."""
+    slack = timedelta(days=DATE_WINDOW_DAYS)
+    day, hi = first - slack, last + slack
+    names: set[str] = set()
+    while day <= hi:
+        iso = day.isoformat()
+        names.add(iso)
+        names.add(iso[:7])
+        names.add(iso[:4])
+        day += timedelta(days=1)
+    return frozenset(names)
 
 
 def _months_near(value: str | None, window: Span | None = None) -> set[str]:
@@ -1363,9 +1387,13 @@ class ConsolidationSummary:
     link_summary: SummaryCounts | None = None  # the link summary written afterwards
 
 
+# One encoder for every digest: json.dumps with these options would build a new encoder
+# on every call. The text it makes (and so every hash) is the same.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _digest(*parts: object) -> str:
-    canonical = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(_CANONICAL.encode(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def _decimal(x: float) -> Literal:
@@ -1400,6 +1428,25 @@ _RULE, _CONFIDENCE, _EVIDENCE = str(IDKR.rule), str(IDKR.confidence), str(IDKR.e
 _MENTION, _ARTICLE_COUNT = str(IDKR.mention), str(IDKR.articleCount)
 _DERIVED, _GENERATED = str(PROV.wasDerivedFrom), str(PROV.wasGeneratedBy)
 _START, _LOCATION, _ATTENDEE = str(SCHEMA.startDate), str(SCHEMA.location), str(SCHEMA.attendee)
+# (rdflib namespace look-ups cost a few µs each: made once here, not in the loops)
+_CONSOLIDATED_EVENT = str(IDKR.ConsolidatedEvent)
+_EVENT_TYPE = str(IDKR.eventType)
+_SOURCE_COUNT = str(IDKR.sourceCount)
+_CONSOLIDATED_AGREEMENT = str(IDKR.ConsolidatedAgreement)
+_AGREEMENT_TYPE = str(IDKR.agreementType)
+_PARTY = str(IDKR.party)
+_SIGNATORY = str(IDKR.signatory)
+_SECTOR = str(IDKR.sector)
+_AGREEMENT = str(IDKR.agreement)
+_SIGNED_AT = str(IDKR.signedAt)
+_TENURE = str(IDKR.Tenure)
+_MEMBER = str(ORG.member)
+_ORGANIZATION = str(ORG.organization)
+_POST = str(IDKR.post)
+_ROLE = str(ORG.role)
+_FIRST_OBSERVED = str(IDKR.firstObserved)
+_LAST_OBSERVED = str(IDKR.lastObserved)
+_RENEWS, _FOLLOWS = str(IDKR.renews), str(IDKR.follows)
 
 
 def _lit(text: str) -> str:
@@ -1422,8 +1469,8 @@ def _dec(x: float) -> str:
 
 @lru_cache(maxsize=1 << 14)
 def _date(value: str) -> str:
-    term = date_terms(value)[0]
-    return f'"{term}"^^<{term.datatype}>'
+    (lexical, datatype), _end = date_values(value)
+    return f'"{lexical}"^^<{datatype}>'
 
 
 class _Node:
@@ -1444,7 +1491,9 @@ class _Node:
         self._lines[f"{self._s}{predicate}> <{iri}> ."] = None
 
     def done(self) -> None:
-        self._out.extend(line.encode("utf-8") for line in self._lines)
+        # (encoded together and split: N-Triples lines hold no line break)
+        if self._lines:
+            self._out.extend("\n".join(self._lines).encode("utf-8").split(b"\n"))
 
 
 def consolidated_graph(
@@ -1496,8 +1545,15 @@ def consolidated_triples(
     clusters = cluster_entities(snap, overrides)
     ents = snap.entities
 
+    labels: dict[str, str] = {}  # (the clusters are final: each IRI's label is looked up once)
+
     def label(iri: str) -> str:
-        return ents[clusters.canonical(iri)].label if iri in ents else iri.rsplit("/", 1)[-1]
+        text = labels.get(iri)
+        if text is None:
+            text = labels[iri] = (
+                ents[clusters.canonical(iri)].label if iri in ents else iri.rsplit("/", 1)[-1]
+            )
+        return text
 
     # entity merges
     if snap.load_articles is not None:
@@ -1537,14 +1593,15 @@ def consolidated_triples(
     for cluster in cluster_events(snap, clusters):
         hand_on()
         members = cluster.members
+        articles = cluster.articles
         ev_type = members[0].type
         node_iri = f"{base}event/x-{_digest([m.iri for m in members])}"
         node = _Node(out, node_iri)
         summary.events += 1
-        if len(cluster.articles) > 1:
+        if len(articles) > 1:
             summary.multi_source_events += 1
-        node.iri(_A, str(IDKR.ConsolidatedEvent))
-        node.iri(str(IDKR.eventType), f"{CONCEPT}event-type/{ev_type}")
+        node.iri(_A, _CONSOLIDATED_EVENT)
+        node.iri(_EVENT_TYPE, f"{CONCEPT}event-type/{ev_type}")
         when = _best_date([m.date for m in members if m.date])
         attendees = sorted({clusters.canonical(p) for m in members for p in m.attendees})
         names = ", ".join(label(p) for p in attendees)
@@ -1563,10 +1620,10 @@ def consolidated_triples(
             node.iri(_DERIVED, m.article)
             for evid in sorted(m.evidence):
                 node.iri(_EVIDENCE, evid)
-        outlets = {snap.publishers.get(a, a) for a in cluster.articles}
-        node.add(_ARTICLE_COUNT, _int(len(cluster.articles)))
-        node.add(str(IDKR.sourceCount), _int(len(outlets)))
-        rule = "cross-article-event" if len(cluster.articles) > 1 else "single-report"
+        outlets = {snap.publishers.get(a, a) for a in articles}
+        node.add(_ARTICLE_COUNT, _int(len(articles)))
+        node.add(_SOURCE_COUNT, _int(len(outlets)))
+        rule = "cross-article-event" if len(articles) > 1 else "single-report"
         node.add(_RULE, _lit(rule))
         node.add(_CONFIDENCE, _dec(_corroborated(m.confidence for m in members)))
         node.iri(_GENERATED, generator)
@@ -1580,30 +1637,30 @@ def consolidated_triples(
         anode_iri = f"{base}agreement/x-{_digest([a.iri for a in agreements])}"
         anode = _Node(out, anode_iri)
         summary.agreements += 1
-        anode.iri(_A, str(IDKR.ConsolidatedAgreement))
-        anode.iri(str(IDKR.agreementType), f"{CONCEPT}agreement-type/{kinds[0]}")
+        anode.iri(_A, _CONSOLIDATED_AGREEMENT)
+        anode.iri(_AGREEMENT_TYPE, f"{CONCEPT}agreement-type/{kinds[0]}")
         party_names = " – ".join(sorted(label(p) for p in parties))
         alabel = f"{kinds[0]}: {party_names}" + (f" ({when})" if when else "")
         anode.add(_LABEL, _lit(alabel))
         for p in sorted(parties):
-            anode.iri(str(IDKR.party), p)
+            anode.iri(_PARTY, p)
         signatories = {clusters.canonical(s) for a in agreements for s in a.signatories}
         for s in sorted(signatories):
-            anode.iri(str(IDKR.signatory), s)
+            anode.iri(_SIGNATORY, s)
         sectors = {s for a in agreements for s in a.sectors}
         for s in sorted(sectors):
-            anode.iri(str(IDKR.sector), s)
-        node.iri(str(IDKR.agreement), anode_iri)
+            anode.iri(_SECTOR, s)
+        node.iri(_AGREEMENT, anode_iri)
         node.done()
         if ev_type == "Signing":
-            anode.iri(str(IDKR.signedAt), node_iri)
+            anode.iri(_SIGNED_AT, node_iri)
         for a in agreements:
             anode.iri(_MENTION, a.iri)
         for m in members:
             anode.iri(_DERIVED, m.article)
             for evid in sorted(m.evidence):
                 anode.iri(_EVIDENCE, evid)
-        anode.add(_ARTICLE_COUNT, _int(len(cluster.articles)))
+        anode.add(_ARTICLE_COUNT, _int(len(articles)))
         anode.add(_RULE, _lit(rule))
         anode.add(_CONFIDENCE, _dec(_corroborated(a.confidence for a in agreements)))
         anode.iri(_GENERATED, generator)
@@ -1655,7 +1712,7 @@ def _add_lifecycle(
             continue
         prev = max(earlier, key=lambda o: (o[2], STAGE.get(o[1], 0), str(o[0])))
         renewal = prev[1] == kind
-        prop = str(IDKR.renews if renewal else IDKR.follows)
+        prop = _RENEWS if renewal else _FOLLOWS
         link = _Node(out, node)
         link.iri(prop, prev[0])
         link.done()
@@ -1685,17 +1742,17 @@ def _add_tenures(
     for (person, post), members in sorted(groups.items()):
         members.sort(key=lambda m: m.iri)
         node = _Node(out, f"{base}tenure/{_digest(person, post)}")
-        node.iri(_A, str(IDKR.Tenure))
-        node.iri(str(ORG.member), person)
-        node.iri(str(ORG.organization), clusters.canonical(members[0].organization))
-        node.iri(str(IDKR.post), post)
+        node.iri(_A, _TENURE)
+        node.iri(_MEMBER, person)
+        node.iri(_ORGANIZATION, clusters.canonical(members[0].organization))
+        node.iri(_POST, post)
         roles = sorted({m.role for m in members if m.role})
         if roles:
-            node.iri(str(ORG.role), roles[0])
+            node.iri(_ROLE, roles[0])
         days = sorted({m.observed for m in members if m.observed})
         if days:
-            node.add(str(IDKR.firstObserved), f'"{days[0]}"^^<{_XSD}date>')
-            node.add(str(IDKR.lastObserved), f'"{days[-1]}"^^<{_XSD}date>')
+            node.add(_FIRST_OBSERVED, f'"{days[0]}"^^<{_XSD}date>')
+            node.add(_LAST_OBSERVED, f'"{days[-1]}"^^<{_XSD}date>')
         for m in members:
             node.iri(_MENTION, m.iri)
             node.iri(_DERIVED, m.article)

@@ -610,3 +610,29 @@ def test_bad_evidence_and_confidence_do_not_conform(
         "A statement needs at least one idkr:evidence annotation whose target selects the "
         "sentence by quote and by position." in messages
     )
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2025-05-27", "2025-05", "2021", "0999", "2024-02-29", " 2025-05 ", "2009-09-29/2009-10"],
+)
+def test_consolidated_dates_are_written_as_the_rdflib_terms_were(value: str) -> None:
+    """The consolidation writes dates from date_values (no rdflib literal): the same
+    lexical form and datatype as the rdflib term date_terms makes."""
+    from kg.build import date_values
+    from kg.consolidate import _date
+
+    start, end = date_terms(value)
+    assert date_values(value) == (
+        (str(start), start.datatype),
+        (str(end), end.datatype) if end is not None else None,
+    )
+    assert _date(value) == f'"{start}"^^<{start.datatype}>'
+
+
+@pytest.mark.parametrize("value", ["2025-13", "2025-02-30", "2025-05-27/x"])
+def test_date_values_reject_what_date_terms_rejects(value: str) -> None:
+    from kg.build import date_values
+
+    with pytest.raises(ValueError, match="is not YYYY"):
+        date_values(value)
