@@ -164,3 +164,19 @@ def test_a_second_ingest_does_not_rewrite_an_unchanged_gazetteer(tmp_path, monke
         assert _quads(store) == before
     finally:
         store.close()
+
+
+def test_ingest_collects_garbage_less_often_and_gives_the_settings_back() -> None:
+    import gc
+
+    during: list[tuple[int, int]] = []
+    before = (gc.get_threshold(), gc.get_freeze_count())
+
+    def seen(_source: str, _error: object) -> None:
+        during.append((gc.get_threshold()[0], gc.get_freeze_count()))
+
+    articles = sorted((ROOT / "tests" / "articles").glob("xa-*.txt"))[:2]
+    pipeline.ingest(articles, KGStore("memory"), on_article=seen)
+    assert len(during) == 2
+    assert all(young >= pipeline.GC_YOUNG and frozen > 0 for young, frozen in during)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
