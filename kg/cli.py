@@ -465,12 +465,20 @@ def query(
 
 
 def _note_missing_summary(store, sparql: str) -> None:
-    from .summary import has_summary, reads_summary
+    from .summary import has_summary, missing_terms, reads_summary
 
-    if reads_summary(sparql) and not has_summary(store):
+    if not reads_summary(sparql):
+        return
+    if not has_summary(store):
         click.echo(
             "note: this store has no link summary graph (consolidated by an earlier version, "
             "or ingested with --no-consolidate): run 'kg consolidate' for complete answers",
+            err=True,
+        )
+    elif missing := missing_terms(store, sparql):
+        click.echo(
+            f"note: this store's link summary has no {', '.join(missing)} (made by an earlier "
+            "version): run 'kg consolidate' for complete answers",
             err=True,
         )
 

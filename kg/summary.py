@@ -505,3 +505,17 @@ def reads_summary(sparql: str) -> bool:
 def has_summary(store: KGStore) -> bool:
     """Whether ``store`` holds a link summary graph (under any base)."""
     return any(g.endswith("/" + SUMMARY_GRAPH) for g in store.graph_names())
+
+
+def missing_terms(store: KGStore, sparql: str) -> list[str]:
+    """The summary terms ``sparql`` names that no summary graph of ``store`` holds (a
+    summary made by an earlier version lacks the newer ones, e.g. idkr:displayCountry)."""
+    missing = []
+    for term in sorted(set(_SUMMARY_TERMS.findall(sparql))):
+        ask = (
+            _P + f"ASK {{ GRAPH ?g {{ ?s idkr:{term} ?o }} "
+            f'FILTER(STRENDS(STR(?g), "/{SUMMARY_GRAPH}")) }}'
+        )
+        if not bool(store.query(ask)):
+            missing.append(f"idkr:{term}")
+    return missing

@@ -354,3 +354,24 @@ def test_query_notes_a_store_without_summary(tmp_path: Path) -> None:
     assert "DKI Jakarta" in out.output
     out = run("--store", store_dir, "query", "agreements")
     assert "no link summary graph" not in out.output
+
+
+def test_query_notes_a_summary_without_the_terms_it_reads(tmp_path: Path) -> None:
+    """A summary made by an earlier version (no idkr:displayCountry) is named in a note by
+    the queries that read the missing term, instead of their answering nothing silently."""
+    store_dir = str(tmp_path / "s")
+    run("--store", store_dir, "ingest", str(ARTICLES))
+    out = run("--store", store_dir, "query", "presence")
+    assert "note:" not in out.output
+    store = KGStore(store_dir)
+    store.update(
+        "DELETE WHERE { GRAPH ?g { ?s <https://w3id.org/idkr/ontology#displayCountry> ?o } }"
+    )
+    store.close()
+    out = run("--store", store_dir, "query", "presence")
+    assert "idkr:displayCountry" in out.output and "kg consolidate" in out.output
+    out = run("--store", store_dir, "query", "most-connected")  # reads other terms only
+    assert "note:" not in out.output
+    run("--store", store_dir, "consolidate")
+    out = run("--store", store_dir, "query", "presence")
+    assert "note:" not in out.output
