@@ -196,7 +196,11 @@ def _fewer_collections() -> Iterator[None]:
             gc.unfreeze()
 
 
-_CHUNK = 8  # articles per task sent to a worker process
+# Articles per task sent to a worker process: each task is a message each way and a wake-up
+# of the thread collecting the results (on 3,000 articles, 32 instead of 8 took ~0.1 ms
+# less CPU per article, most of it in that thread and the workers).
+_CHUNK = 32
+
 # Article graphs written per store transaction. The first batch holds FIRST_BATCH, each
 # next one twice as many as the last, up to BATCH_ARTICLES, and a batch ends early once
 # its N-Triples reach BATCH_BYTES (memory stays bounded for long articles). An embedded
