@@ -1868,10 +1868,12 @@ def consolidate(
 
             try:
                 consolidated_triples(snap, read_overrides(store), base, summary, store_part)
+                # (while the last parts are written: the summary's links from memory)
+                links = statement_links(snap, kept)
             finally:
                 for part in parts:  # a store error surfaces here; the others end first
                     part.result()
-        summary.link_summary = write_summary(store, base, statement_links(snap, kept))
+        summary.link_summary = write_summary(store, base, links)
         return summary
     lines = consolidated_triples(snap, read_overrides(store), base, summary)
     links = statement_links(snap, lines)  # for the link summary (kg/summary.py)
