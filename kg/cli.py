@@ -615,6 +615,24 @@ def export(
 
 
 @main.command()
+@click.pass_obj
+def optimize(settings: Settings) -> None:
+    """Compact a store folder after a large ingest or load: queries then read fewer files.
+
+    RocksDB merges the files a bulk ingest writes in the background, while the store is
+    open; until it has, queries take up to twice as long. This does it at once (about 2 s
+    for 1M triples). The triples are unchanged."""
+    store = _open(settings, read_only=False)
+    try:
+        store.optimize()
+    except KGError as exc:
+        raise _fail(exc) from exc
+    finally:
+        store.close()
+    click.echo(f"optimized {settings.store}", err=True)
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def stats(settings: Settings, as_json: bool) -> None:

@@ -20,6 +20,7 @@ from cli_runner import run
 from kg.build import DEFAULT_BASE
 from kg.confidence import filtered_store
 from kg.consolidate import consolidate, consolidated_triples, read_overrides, read_snapshot
+from kg.errors import StoreError
 from kg.pipeline import ingest
 from kg.query import bind_params, find_query, parse_query_file, run_query
 from kg.store import KGStore, RemoteOptions
@@ -375,3 +376,21 @@ def test_query_notes_a_summary_without_the_terms_it_reads(tmp_path: Path) -> Non
     run("--store", store_dir, "consolidate")
     out = run("--store", store_dir, "query", "presence")
     assert "note:" not in out.output
+
+
+def test_optimize_keeps_the_store_as_it_is(tmp_path: Path) -> None:
+    """kg optimize compacts a store folder: the same quads and answers after; a server
+    store is refused with a message, a memory store has nothing to do."""
+    store_dir = str(tmp_path / "s")
+    run("--store", store_dir, "ingest", str(ARTICLES))
+    store = KGStore(store_dir)
+    before = sorted(str(q) for q in store.quads())
+    store.close()
+    out = run("--store", store_dir, "optimize")
+    assert "optimized" in out.output
+    store = KGStore(store_dir)
+    assert sorted(str(q) for q in store.quads()) == before
+    store.close()
+    KGStore("memory").optimize()
+    with pytest.raises(StoreError, match="read-only"):
+        KGStore(store_dir, read_only=True).optimize()

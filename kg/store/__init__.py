@@ -170,6 +170,11 @@ class KGStore:
         """Write everything to disk; on a store folder, also publish it to readers."""
         self._backend.flush()
 
+    def optimize(self) -> None:
+        """Compact a store folder (nothing to do in memory; a server compacts its own)."""
+        self._check_writable()
+        self._embedded("optimize").optimize()
+
     def unpublished(self) -> contextlib.AbstractContextManager:
         """A context in which readers of a store folder get no new snapshot: wrap a write
         made of several transactions in it, and readers see it whole or not at all."""

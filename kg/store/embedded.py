@@ -206,6 +206,17 @@ class EmbeddedBackend:
             if self._publisher is not None:
                 self._publisher.publish(force=True)
 
+    def optimize(self) -> None:
+        """Merge the store folder's files (RocksDB compaction of every index). A bulk
+        ingest leaves many overlapping files; RocksDB merges them in the background while
+        the store is open, so until then a look-up reads several and queries are slower."""
+        if self.in_memory:
+            return
+        try:
+            self._store.optimize()
+        except OSError as exc:
+            raise StoreError(f"{self.name}: could not optimize the store ({exc})") from exc
+
     def __del__(self) -> None:
         # a store dropped without close() must still let go of the folder's locks (at
         # exit the process lets go of everything anyway)
