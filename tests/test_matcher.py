@@ -14,6 +14,16 @@ from kg.lexicon import HANGUL, SurfaceMatcher, load_lexicon
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def project_texts() -> list[str]:
+    """The project's own articles (data/articles, tests/articles), whole files."""
+    return [
+        f.read_text(encoding="utf-8")
+        for d in ("data/articles", "tests/articles")
+        for f in sorted((ROOT / d).iterdir())
+        if f.suffix in (".txt", ".html", ".jsonl")
+    ]
+
+
 def _alternation(surfaces: list[str]) -> str:
     return "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
 
@@ -158,12 +168,7 @@ def test_date_patterns_skipped_without_what_they_need_need_it():
     p, names = _compiled(lex)
     assert set(_NEEDS) == set(p)  # (a clause holding nothing any pattern needs is skipped)
     assert all(_NEEDS.values())
-    texts = [
-        f.read_text(encoding="utf-8")
-        for d in ("data/articles", "tests/articles")
-        for f in sorted((ROOT / d).iterdir())
-        if f.suffix in (".txt", ".html", ".jsonl")
-    ]
+    texts = project_texts()
     texts.append("Selasa (27/5), 2025년 5월 27일(화요일), 29 Sept - 2 Oktober 2009, last August")
     seen = {name: 0 for name in _NEEDS}
     for name, needs in _NEEDS.items():
@@ -200,12 +205,7 @@ def test_word_index_folds_case_as_re_does():
 
 def test_word_index_candidates_find_what_every_pattern_finds():
     lex = load_lexicon()
-    texts = [
-        f.read_text(encoding="utf-8")
-        for d in ("data/articles", "tests/articles")
-        for f in sorted((ROOT / d).iterdir())
-        if f.suffix in (".txt", ".html", ".jsonl")
-    ]
+    texts = project_texts()
     texts += ["SIGNED THE MOU", "ſigned", "vİsited", "kunjungannya", "협약식을"]
     groups = [
         (lex.event_words, [t[2] for t in lex.event_triggers]),
@@ -354,12 +354,7 @@ def test_date_patterns_tried_at_their_starts_find_what_a_scan_finds():
     patterns, _names = _compiled(lex)
     starts = _starts(lex)
     assert {"mdy", "md", "my", "weekday", "year", "month_past", "dmy", "iso"} <= set(starts)
-    texts = [
-        f.read_text(encoding="utf-8")
-        for d in ("data/articles", "tests/articles")
-        for f in sorted((ROOT / d).iterdir())
-        if f.suffix in (".txt", ".html", ".jsonl")
-    ]
+    texts = project_texts()
     texts += [
         "Selasa, 27 Mei 2025; on Tuesday, May 27th, 2025 and MEI 2025, Sept. 14 2022",
         "pada tahun 2021 (2022) sejak 1998, since 2004 in 2019; awal 2020 akhir 2021",
@@ -389,12 +384,7 @@ def test_line_patterns_tried_at_line_starts_find_what_a_scan_finds():
     line starts only find what scanning every position finds."""
     from kg.extract import text as T
 
-    texts = [
-        f.read_text(encoding="utf-8")
-        for d in ("data/articles", "tests/articles")
-        for f in sorted((ROOT / d).iterdir())
-        if f.suffix in (".txt", ".html", ".jsonl")
-    ]
+    texts = project_texts()
     texts += [
         "",
         "\n",
@@ -434,12 +424,7 @@ def test_folded_patterns_find_what_the_case_insensitive_ones_find():
 
     folded = _folded_patterns()
     assert len(folded) >= 8
-    texts = [
-        f.read_text(encoding="utf-8")
-        for d in ("data/articles", "tests/articles")
-        for f in sorted((ROOT / d).iterdir())
-        if f.suffix in (".txt", ".html", ".jsonl")
-    ]
+    texts = project_texts()
     texts += [s.text for t in list(texts) for s in split_sentences(t)]
     texts += [
         "KERJA SAMA Bilateral, Cooperation and PARTNERSHIP; Sebelum Bertemu, THE MEETING",
